@@ -1,0 +1,40 @@
+# The front door. Every target sets up its own virtual environment first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup validate schema build serve test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+validate: setup ## Check providers.yaml; every error with file:line:column
+	$(BIN)/klachtenportaal validate providers.yaml
+
+schema: setup ## Regenerate providers.schema.json from the registry model
+	$(BIN)/klachtenportaal schema
+
+build: setup ## Validate, then build the site into site/
+	$(BIN)/klachtenportaal build
+
+serve: build ## Build and serve the site on http://localhost:$(PORT)/
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: setup lint ## Run every test
+	$(BIN)/pytest
+
+clean:
+	rm -rf site var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Klachtenportaal: registry, page generator and shared domain logic."""

@@ -1,0 +1,26 @@
+"""Presentation helpers used as Jinja2 filters: how facts are shown, not which facts."""
+
+from __future__ import annotations
+
+import phonenumbers
+from pydantic import HttpUrl
+
+
+def format_phone(number: str) -> str:
+    """Dutch national notation, e.g. '0228 322 205'."""
+    parsed = phonenumbers.parse(number, "NL")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def tel_href(number: str) -> str:
+    """A `tel:` link target in international notation, e.g. 'tel:+31228322205'."""
+    parsed = phonenumbers.parse(number, "NL")
+    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_url(url: HttpUrl | str) -> str:
+    """A URL as people read it: without scheme and trailing slash."""
+    text = str(url)
+    for prefix in ("https://", "http://"):
+        text = text.removeprefix(prefix)
+    return text.rstrip("/")

@@ -1,0 +1,122 @@
+"""MkDocs hook: validates the registry and adds its generated pages to the site.
+
+Procedure pages and the provider index go through MkDocs like any page. Provider pages do
+not: MkDocs renders one hidden shell page and the provider bodies are spliced into it after
+the build (see `klachtenportaal.shell`), which keeps large registries fast to build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from klachtenportaal import shell
+from klachtenportaal.loader import RegistryError, load_registry
+from klachtenportaal.registry import Registry
+from klachtenportaal.render import GeneratedPage, PageRenderer, portal_contact, root_of
+
+REGISTRY_ENV = "KLACHTENPORTAAL_REGISTRY"
+
+
+@dataclass
+class _Build:
+    registry: Registry
+    renderer: PageRenderer
+    documents: dict[str, GeneratedPage] = field(default_factory=dict)
+    shell_html: str | None = None
+
+
+_build: _Build | None = None
+
+
+def _current() -> _Build:
+    if _build is None:
+        raise PluginError("klachtenportaal hook: the registry was not loaded (no on_config)")
+    return _build
+
+
+def registry_path(config: MkDocsConfig) -> Path:
+    default = Path(config.config_file_path).parent / "providers.yaml"
+    return Path(os.environ.get(REGISTRY_ENV, default))
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _build
+    try:
+        registry = load_registry(registry_path(config))
+    except RegistryError as exc:
+        raise PluginError(exc.report()) from None
+    _build = _Build(registry=registry, renderer=PageRenderer(registry))
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    build = _current()
+    renderer = build.renderer
+    documents = [renderer.regeling_page(key, reg) for key, reg in build.registry.regelingen.items()]
+    documents.append(renderer.provider_index())
+    for page in documents:
+        build.documents[page.src_uri] = page
+        files.append(File.generated(config, page.src_uri,
+                                    content=shell.page_source(page.title, page.description)))
+    files.append(File.generated(config, shell.SHELL_SRC_URI, content=shell.shell_source()))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Hand-written pages may use registry facts (`{{ portal.phone }}`) instead of copies."""
+    if page.file.generated_by is not None:
+        return markdown
+    build = _current()
+    try:
+        template = build.renderer.env.from_string(markdown)
+        return template.render(
+            portal=build.registry.portal,
+            regelingen=build.registry.regelingen,
+            contacts=build.registry.contacts,
+            portal_contact=portal_contact(build.registry),
+            root=root_of(page.url),
+        )
+    except jinja2.TemplateError as exc:
+        line = f":{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise PluginError(f"docs/{page.file.src_uri}{line}: {exc}") from None
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    document = _current().documents.get(page.file.src_uri)
+    return html.replace(shell.BODY_MARK, document.body, 1) if document else html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if page.file.src_uri == shell.SHELL_SRC_URI:
+        shell.check_shell(output)
+        _current().shell_html = output
+    return output
+
+
+@event_priority(-100)  # after the search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    build = _current()
+    if build.shell_html is None:
+        raise PluginError("klachtenportaal hook: the provider page shell was not rendered")
+    site_dir = Path(config.site_dir)
+    shutil.rmtree(site_dir / shell.SHELL_URL, ignore_errors=True)
+    urls = []
+    search_entries = []
+    for provider in build.registry.providers:
+        page = build.renderer.provider_page(provider)
+        shell.write_page(site_dir, page, shell.splice(build.shell_html, page))
+        urls.append(page.url)
+        search_entries.append({"location": page.url, "title": provider.name,
+                               "text": page.description})
+    shell.update_sitemap(site_dir, config.site_url or "", urls)
+    shell.update_search_index(site_dir, search_entries)

@@ -1,0 +1,90 @@
+"""Splice page bodies into a page shell that MkDocs rendered once.
+
+MkDocs (with the Material theme) renders one hidden shell page at the same depth as the
+provider pages. Every provider page is that shell with its title, description, URL and body
+swapped in, so a provider page costs one Jinja2 render and a few string replacements
+instead of a full Markdown and theme render.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from klachtenportaal.render import PROVIDERS_DIR, GeneratedPage
+
+SHELL_SRC_URI = f"{PROVIDERS_DIR}/__aanbieder__.md"
+SHELL_URL = f"{PROVIDERS_DIR}/__aanbieder__/"
+TITLE_MARK = "KPSHELLTITLE"
+DESCRIPTION_MARK = "KPSHELLDESCRIPTION"
+BODY_MARK = "<!-- klachtenportaal:body -->"
+
+
+class ShellError(Exception):
+    """The rendered shell lacks a marker, so pages cannot be spliced into it."""
+
+
+def page_source(title: str, description: str, *, exclude_from_search: bool = False) -> str:
+    """Markdown source of a generated page: front matter, heading and the body marker."""
+    search = "search:\n  exclude: true\n" if exclude_from_search else ""
+    return (
+        f"---\ntitle: {json.dumps(title)}\ndescription: {json.dumps(description)}\n{search}---\n\n"
+        f"<h1>{html.escape(title)}</h1>\n\n{BODY_MARK}\n"
+    )
+
+
+def shell_source() -> str:
+    return page_source(TITLE_MARK, DESCRIPTION_MARK, exclude_from_search=True)
+
+
+def check_shell(shell: str) -> None:
+    for mark in (TITLE_MARK, DESCRIPTION_MARK, BODY_MARK):
+        if mark not in shell:
+            raise ShellError(f"the page shell lost its marker {mark!r}; check the theme overrides")
+
+
+def splice(shell: str, page: GeneratedPage) -> str:
+    return (
+        shell.replace(BODY_MARK, page.body, 1)
+        .replace(TITLE_MARK, html.escape(page.title))
+        .replace(DESCRIPTION_MARK, html.escape(page.description))
+        .replace(SHELL_URL, page.url)
+    )
+
+
+def write_page(site_dir: Path, page: GeneratedPage, content: str) -> None:
+    target = site_dir / page.url / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content, encoding="utf-8")
+
+
+def update_sitemap(site_dir: Path, site_url: str, urls: Iterable[str]) -> None:
+    """Drop the shell from MkDocs' sitemap and list the spliced pages instead."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    text = re.sub(r"\s*<url>(?:(?!</url>).)*" + re.escape(SHELL_URL) + r".*?</url>", "", text,
+                  flags=re.S)
+    added = "".join(
+        f"\n    <url>\n         <loc>{html.escape(site_url + url)}</loc>\n    </url>"
+        for url in urls
+    )
+    text = text.replace("</urlset>", added.lstrip("\n") + "\n</urlset>" if added else "</urlset>")
+    sitemap.write_text(text, encoding="utf-8")
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+
+
+def update_search_index(site_dir: Path, entries: list[dict[str, str]]) -> None:
+    """Add one short entry per spliced page to the theme's search index."""
+    index_file = site_dir / "search" / "search_index.json"
+    if not index_file.exists():
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index["docs"].extend(entries)
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")
