@@ -6,7 +6,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup validate schema build serve test lint clean
+.PHONY: setup validate schema openapi build serve test lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ validate: setup ## Check providers.yaml; every error with file:line:column
 
 schema: setup ## Regenerate providers.schema.json from the registry model
 	$(BIN)/klachtenportaal schema
+
+openapi: setup ## Regenerate docs/api/openapi.json from the API's code
+	PYTHONPATH=lambda AWS_DEFAULT_REGION=eu-west-1 $(BIN)/python -m complaint_form openapi > docs/api/openapi.json
 
 build: setup ## Validate, then build the site into site/
 	$(BIN)/klachtenportaal build

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import phonenumbers
 from pydantic import HttpUrl
 
@@ -24,3 +26,13 @@ def display_url(url: HttpUrl | str) -> str:
     for prefix in ("https://", "http://"):
         text = text.removeprefix(prefix)
     return text.rstrip("/")
+
+
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december")
+_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+def format_date(day: date) -> str:
+    """A date as Dutch readers expect it, e.g. 'maandag 30 november 2026'."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"

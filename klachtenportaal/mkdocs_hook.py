@@ -22,9 +22,16 @@ from mkdocs.structure.pages import Page
 from klachtenportaal import shell
 from klachtenportaal.loader import RegistryError, load_registry
 from klachtenportaal.registry import Registry
-from klachtenportaal.render import GeneratedPage, PageRenderer, portal_contact, root_of
+from klachtenportaal.render import (
+    DEFAULT_API_URL,
+    GeneratedPage,
+    PageRenderer,
+    portal_contact,
+    root_of,
+)
 
 REGISTRY_ENV = "KLACHTENPORTAAL_REGISTRY"
+API_URL_ENV = "KLACHTENPORTAAL_API_URL"
 
 
 @dataclass
@@ -55,7 +62,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         registry = load_registry(registry_path(config))
     except RegistryError as exc:
         raise PluginError(exc.report()) from None
-    _build = _Build(registry=registry, renderer=PageRenderer(registry))
+    api_url = os.environ.get(API_URL_ENV, DEFAULT_API_URL)
+    _build = _Build(registry=registry, renderer=PageRenderer(registry, api_url))
     return config
 
 

@@ -19,6 +19,7 @@ from klachtenportaal.registry import Commission, Contact, Provider, Regeling, Re
 
 PROVIDERS_DIR = "aanbieders"
 PROCEDURES_DIR = "procedures"
+DEFAULT_API_URL = "/api/klachten"
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,12 @@ def _resolve(registry: Registry, keys: Iterable[str]) -> list[Contact]:
     return [registry.contacts[key] for key in dict.fromkeys(keys)]
 
 
+def form_regelingen(registry: Registry, provider: Provider) -> list[tuple[str, str]]:
+    """The regime choices the form offers for this provider: (key, label)."""
+    return [(key, f"{registry.regelingen[key].title} ({registry.regelingen[key].name})")
+            for key in provider.regelingen]
+
+
 def portal_contact(registry: Registry) -> Contact:
     portal = registry.portal
     return Contact(
@@ -145,10 +152,12 @@ def group_by_letter(providers: Iterable[Provider]) -> list[LetterGroup]:
 class PageRenderer:
     """Renders registry pages; compiled templates are reused across pages."""
 
-    def __init__(self, registry: Registry, env: jinja2.Environment | None = None) -> None:
+    def __init__(self, registry: Registry, api_url: str = DEFAULT_API_URL,
+                 env: jinja2.Environment | None = None) -> None:
         self.registry = registry
         self.env = env or create_environment()
         self._common: dict[str, Any] = {
+            "api_url": api_url,
             "portal": registry.portal,
             "portal_contact": portal_contact(registry),
         }
@@ -161,6 +170,7 @@ class PageRenderer:
             provider=provider,
             sections=provider_sections(self.registry, provider),
             vertrouwenspersonen=provider_vertrouwenspersonen(self.registry, provider),
+            form_regelingen=form_regelingen(self.registry, provider),
         )
         names = ", ".join(self.registry.regelingen[key].name for key in provider.regelingen)
         return GeneratedPage(
@@ -205,9 +215,9 @@ class PageRenderer:
         )
 
 
-def render_pages(registry: Registry) -> list[GeneratedPage]:
+def render_pages(registry: Registry, api_url: str = DEFAULT_API_URL) -> list[GeneratedPage]:
     """Every generated page of the site: procedures, the provider index and provider pages."""
-    renderer = PageRenderer(registry)
+    renderer = PageRenderer(registry, api_url)
     pages = [renderer.regeling_page(key, reg) for key, reg in registry.regelingen.items()]
     pages.append(renderer.provider_index())
     pages.extend(renderer.provider_page(provider) for provider in registry.providers)

@@ -1,7 +1,24 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+# The backend reads its settings and creates AWS clients at import: point it at fake
+# credentials and a fixed region before anything imports it. moto is imported first so
+# that every boto3 client made afterwards can be served by its emulation.
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_REGION": "eu-west-1",
+    "POWERTOOLS_SERVICE_NAME": "complaint-form",
+    "POWERTOOLS_METRICS_NAMESPACE": "Klachtenportaal",
+})
+os.environ.pop("AWS_PROFILE", None)
+
+import moto  # noqa: F401
 import pytest
 
 from klachtenportaal.loader import load_registry

@@ -1,0 +1,75 @@
+"""Deadlines as the law counts them (Algemene termijnenwet).
+
+Working days skip Saturdays, Sundays and the general holidays of the Algemene termijnenwet:
+New Year's Day, Good Friday, Easter Monday, King's Day, 5 May (every year), Ascension Day,
+Whit Monday and both Christmas days. A term that ends on a weekend day or such a holiday
+moves to the next working day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+from klachtenportaal.registry import Terms
+
+# `public` holds the fixed general holidays; `optional` adds Good Friday and 5 May in the
+# years between lustrums. Easter Sunday and Whit Sunday are Sundays already.
+_CATEGORIES = (holidays.PUBLIC, holidays.OPTIONAL)
+
+
+@lru_cache(maxsize=64)
+def _holidays_in(year: int) -> frozenset[date]:
+    calendar = holidays.country_holidays("NL", years=year, categories=_CATEGORIES)
+    return frozenset(calendar.keys())
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays_in(day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (the start day itself does not count)."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def next_working_day_from(day: date) -> date:
+    """`day` itself if it is a working day, otherwise the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_weeks(start: date, weeks: int) -> date:
+    """A term of whole weeks; when it ends on a weekend day or holiday it moves forward."""
+    return next_working_day_from(start + timedelta(weeks=weeks))
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    contact_by: date
+    judgement_by: date | None
+    judgement_extended_by: date | None
+
+
+def compute_deadlines(received: date, contact_working_days: int, terms: Terms | None) -> Deadlines:
+    """Deadlines of a complaint received on `received` under a regime's terms (if known)."""
+    judgement_by = extended_by = None
+    if terms is not None and terms.judgement_weeks:
+        judgement_by = add_weeks(received, terms.judgement_weeks)
+        if terms.extension_weeks:
+            extended_by = add_weeks(received, terms.judgement_weeks + terms.extension_weeks)
+    return Deadlines(
+        contact_by=add_working_days(received, contact_working_days),
+        judgement_by=judgement_by,
+        judgement_extended_by=extended_by,
+    )

@@ -1,0 +1,186 @@
+"""DynamoDB adapter: one table for complaints, queryable by provider and by status.
+
+Keys: pk `KLACHT#<reference>`, sk `KLACHT`. Index `by-provider` (gsi1pk `AANBIEDER#<slug>`,
+gsi1sk received time), index `by-status` (gsi2pk `STATUS#<status>`), and the sparse index
+`pending-email` (attribute `email_pending`, present only while an e-mail waits for a retry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from complaint_form.models import EmailKind, EmailRecord, StoredComplaint
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+SORT_KEY = "KLACHT"
+BY_PROVIDER = "by-provider"
+BY_STATUS = "by-status"
+PENDING_EMAIL = "pending-email"
+# A claim older than this belongs to a worker that died mid-send; another may take over.
+CLAIM_TIMEOUT = timedelta(minutes=15)
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+class StorageUnavailableError(Exception):
+    """DynamoDB did not accept or answer the request (throttled, down, misconfigured)."""
+
+
+class ReferenceTakenError(Exception):
+    """Another complaint already has this reference."""
+
+
+class EmailAlreadyClaimedError(Exception):
+    """Another worker is sending this e-mail or has sent it."""
+
+
+def table_definitions(table_name: str, idempotency_table_name: str) -> list[dict[str, Any]]:
+    """`create_table` arguments for both tables; infra/template.yaml declares the same."""
+    def index(name: str, hash_key: str, range_key: str,
+              projection: Literal["ALL", "KEYS_ONLY"]) -> dict[str, Any]:
+        return {"IndexName": name, "Projection": {"ProjectionType": projection},
+                "KeySchema": [{"AttributeName": hash_key, "KeyType": "HASH"},
+                              {"AttributeName": range_key, "KeyType": "RANGE"}]}
+
+    strings = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "email_pending"]
+    return [
+        {
+            "TableName": table_name,
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": n, "AttributeType": "S"} for n in strings],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                          {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "GlobalSecondaryIndexes": [
+                index(BY_PROVIDER, "gsi1pk", "gsi1sk", "ALL"),
+                index(BY_STATUS, "gsi2pk", "gsi2sk", "ALL"),
+                index(PENDING_EMAIL, "email_pending", "pk", "KEYS_ONLY"),
+            ],
+        },
+        {
+            "TableName": idempotency_table_name,
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        },
+    ]
+
+
+def _key(reference: str) -> dict[str, Any]:
+    return {"pk": {"S": f"KLACHT#{reference}"}, "sk": {"S": SORT_KEY}}
+
+
+def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
+    data = complaint.model_dump(mode="json")
+    data |= {
+        "pk": f"KLACHT#{complaint.reference}",
+        "sk": SORT_KEY,
+        "gsi1pk": f"AANBIEDER#{complaint.provider_slug}",
+        "gsi1sk": f"{data['received_at']}#{complaint.reference}",
+        "gsi2pk": f"STATUS#{complaint.status}",
+        "gsi2sk": data["received_at"],
+    }
+    if any(record.status != "sent" for record in complaint.emails.values()):
+        data["email_pending"] = data["received_at"]
+    return {name: _serializer.serialize(value) for name, value in data.items()}
+
+
+def _from_item(item: dict[str, Any]) -> StoredComplaint:
+    data = {name: _deserializer.deserialize(value) for name, value in item.items()}
+    return StoredComplaint.model_validate(data)
+
+
+class ComplaintRepository:
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self.table_name = table_name
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        if self._client is None:
+            self._client = boto3.client("dynamodb")
+        return self._client
+
+    def add(self, complaint: StoredComplaint) -> None:
+        """Store a new complaint; never overwrites one with the same reference."""
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=_to_item(complaint),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ReferenceTakenError(complaint.reference) from exc
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def get(self, reference: str) -> StoredComplaint | None:
+        try:
+            answer = self.client.get_item(TableName=self.table_name, Key=_key(reference),
+                                          ConsistentRead=True)
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        item = answer.get("Item")
+        return _from_item(item) if item else None
+
+    def claim_email(self, reference: str, which: str, now: datetime) -> None:
+        """Mark a pending e-mail as being sent, so two retries cannot both send it."""
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key=_key(reference),
+                UpdateExpression="SET emails.#w.#s = :sending, emails.#w.attempts = "
+                                 "emails.#w.attempts + :one, emails.#w.claimed_at = :now",
+                ConditionExpression="emails.#w.#s = :pending OR (emails.#w.#s = :sending AND "
+                                    "emails.#w.claimed_at < :stale)",
+                ExpressionAttributeNames={"#w": which, "#s": "status"},
+                ExpressionAttributeValues={
+                    ":sending": {"S": "sending"}, ":pending": {"S": "pending"},
+                    ":one": {"N": "1"}, ":now": {"S": now.isoformat()},
+                    ":stale": {"S": (now - CLAIM_TIMEOUT).isoformat()},
+                },
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise EmailAlreadyClaimedError(f"{reference}/{which}") from exc
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def record_emails(self, reference: str, emails: Mapping[EmailKind, EmailRecord]) -> None:
+        """Save the state of the e-mails and keep the retry index in step."""
+        pending = [record for record in emails.values() if record.status != "sent"]
+        values: dict[str, Any] = {":emails": _serializer.serialize(
+            {kind: record.model_dump(mode="json") for kind, record in emails.items()})}
+        update = "SET emails = :emails"
+        if pending:
+            update += ", email_pending = if_not_exists(email_pending, :since)"
+            values[":since"] = {"S": datetime.now(UTC).isoformat()}
+        else:
+            update += " REMOVE email_pending"
+        try:
+            self.client.update_item(
+                TableName=self.table_name, Key=_key(reference), UpdateExpression=update,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def with_pending_email(self) -> Iterator[StoredComplaint]:
+        """Complaints with an e-mail still to send, oldest first (sparse index)."""
+        paginator = self.client.get_paginator("scan")
+        try:
+            for page in paginator.paginate(TableName=self.table_name, IndexName=PENDING_EMAIL):
+                for item in page.get("Items", []):
+                    reference = item["pk"]["S"].removeprefix("KLACHT#")
+                    complaint = self.get(reference)
+                    if complaint is not None:
+                        yield complaint
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc

@@ -1,0 +1,55 @@
+"""E-mails rendered from Jinja2 templates: the ontvangstbevestiging and the notification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from complaint_form.models import StoredComplaint
+from complaint_form.ses import Email
+from klachtenportaal.formatting import display_url, format_date, format_phone, tel_href
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def create_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
+                                            default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(format_date=format_date, format_phone=format_phone, tel_href=tel_href,
+                       display_url=display_url)
+    return env
+
+
+class EmailRenderer:
+    def __init__(self, env: jinja2.Environment | None = None) -> None:
+        self.env = env or create_environment()
+
+    def _render(self, name: str, complaint: StoredComplaint, to: str,
+                reply_to: str | None = None) -> Email:
+        context = {
+            "complaint": complaint,
+            "portal": complaint.portal,
+            "contact_days": complaint.portal["contact_within_working_days"],
+        }
+        return Email(
+            to=to,
+            subject=self.env.get_template(f"{name}_subject.txt").render(context).strip(),
+            text=self.env.get_template(f"{name}.txt").render(context),
+            html=self.env.get_template(f"{name}.html").render(context),
+            reply_to=reply_to,
+        )
+
+    def confirmation(self, complaint: StoredComplaint) -> Email:
+        """The ontvangstbevestiging for the complainant."""
+        return self._render("confirmation", complaint, complaint.complainant.email)
+
+    def notification(self, complaint: StoredComplaint, to: str) -> Email:
+        """The message telling the complaints body a complaint came in."""
+        return self._render("notification", complaint, to)

@@ -1,0 +1,93 @@
+"""Dutch messages for the people filling in the form, one per field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+# field: (label, message when missing, message when invalid)
+FIELDS: dict[str, tuple[str, str, str]] = {
+    "kind": ("Soort melding", "Kies of je een klacht wilt indienen of alleen advies wilt.",
+             "Kies 'klacht' of 'advies'."),
+    "provider": ("Zorgaanbieder", "Kies de zorgaanbieder waarover je een klacht hebt.",
+                 "Deze zorgaanbieder is niet bij ons aangesloten. Kies een zorgaanbieder uit "
+                 "de lijst."),
+    "regeling": ("Klachtenregeling", "Kies een klachtenregeling of kies 'Weet ik niet'.",
+                 "Kies een klachtenregeling die bij deze zorgaanbieder hoort, of kies "
+                 "'Weet ik niet'."),
+    "name": ("Je naam", "Vul je naam in.",
+             "Vul je naam in zonder regeleinden of speciale tekens."),
+    "email": ("Je e-mailadres", "Vul je e-mailadres in.",
+              "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."),
+    "phone": ("Je telefoonnummer", "Vul je telefoonnummer in als we je mogen bellen.",
+              "Vul een geldig telefoonnummer in, zoals 06 12345678."),
+    "role": ("Voor wie", "Kies of de klacht over jezelf gaat of over iemand anders.",
+             "Kies of de klacht over jezelf gaat of over iemand anders."),
+    "relation": ("Je relatie tot de cliënt",
+                 "Vul in wat je relatie is tot de cliënt, bijvoorbeeld ouder of partner.",
+                 "Vul je relatie tot de cliënt in zonder regeleinden of speciale tekens."),
+    "client_name": ("Naam van de cliënt", "Vul de naam in van de cliënt voor wie je klaagt.",
+                    "Vul de naam van de cliënt in zonder regeleinden of speciale tekens."),
+    "description": ("Wat is er gebeurd", "Vertel wat er is gebeurd.",
+                     "Vertel wat er is gebeurd, zonder speciale tekens."),
+    "occurred_on": ("Wanneer", "Vul de datum in waarop het gebeurde.",
+                    "Vul een datum in die niet in de toekomst ligt, zoals 14-03-2026."),
+    "desired_outcome": ("Gewenste oplossing", "Vertel welke oplossing je wilt.",
+                        "Vertel welke oplossing je wilt, zonder speciale tekens."),
+    "discussed_with_provider": ("Al besproken",
+                                "Kies of je de klacht al met de zorgaanbieder hebt besproken.",
+                                "Kies 'ja' of 'nee'."),
+    "wants_officer_support": ("Hulp van een klachtenfunctionaris",
+                              "Kies of je hulp wilt van een klachtenfunctionaris.",
+                              "Kies 'ja' of 'nee'."),
+    "contact_preference": ("Contact", "Kies hoe we contact met je opnemen.",
+                           "Kies telefoon of e-mail."),
+    "consent": ("Toestemming",
+                "Geef toestemming om je gegevens te gebruiken. Zonder toestemming kunnen we je "
+                "klacht niet behandelen.",
+                "Geef toestemming om je gegevens te gebruiken."),
+    "send_copy": ("Kopie", "Kies of je een kopie van je klacht wilt.", "Kies 'ja' of 'nee'."),
+    "submission_id": ("Formulier", "Het formulier is niet goed verstuurd. Laad de pagina opnieuw.",
+                      "Het formulier is niet goed verstuurd. Laad de pagina opnieuw."),
+}
+
+UNKNOWN_FIELD = "Het formulier bevat een veld dat we niet kennen. Laad de pagina opnieuw."
+GENERAL = "Het formulier is niet goed verstuurd. Laad de pagina opnieuw en probeer het nog eens."
+
+
+def label(field: str) -> str:
+    return FIELDS[field][0] if field in FIELDS else field
+
+
+def missing(field: str) -> str:
+    return FIELDS[field][1] if field in FIELDS else GENERAL
+
+
+def invalid(field: str) -> str:
+    return FIELDS[field][2] if field in FIELDS else GENERAL
+
+
+def message_for(field: str, error_type: str, ctx: Mapping[str, Any] | None = None) -> str:
+    """The Dutch message for one pydantic error on one field."""
+    if field not in FIELDS:
+        return UNKNOWN_FIELD if error_type == "extra_forbidden" else GENERAL
+    if error_type == "missing":
+        return missing(field)
+    if error_type == "string_too_long" and ctx:
+        return f"{label(field)}: gebruik hoogstens {ctx['max_length']} tekens."
+    if error_type == "string_too_short":
+        return missing(field)
+    return invalid(field)
+
+
+def field_messages(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """One message per field, in form order, from pydantic/powertools validation errors."""
+    found: dict[str, str] = {}
+    for error in errors:
+        loc = [part for part in error.get("loc", ()) if part != "body"]
+        field = str(loc[0]) if loc else "form"
+        if field not in found:
+            found[field] = message_for(field, str(error.get("type", "")), error.get("ctx"))
+    order = list(FIELDS)
+    return dict(sorted(found.items(), key=lambda item: order.index(item[0])
+                       if item[0] in order else len(order)))

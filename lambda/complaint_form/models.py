@@ -1,0 +1,251 @@
+"""Request, receipt and stored-complaint models."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import NAMESPACE_URL, uuid5
+
+import phonenumbers
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_CONTENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://klachtenportaalzorg.nl/klacht")
+# Bidirectional overrides and isolates can make text read differently from what it says.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _reject_controls(value: str, *, multiline: bool) -> str:
+    allowed = {"\n", "\t"} if multiline else set()
+    value = value.replace("\r\n", "\n") if multiline else value
+    for char in value:
+        if char in allowed:
+            continue
+        if unicodedata.category(char) in {"Cc", "Cs"} or _BIDI_CONTROLS.match(char):
+            raise ValueError("control characters are not allowed")
+    return value
+
+
+def _single_line(value: str) -> str:
+    return _reject_controls(value, multiline=False)
+
+
+def _multi_line(value: str) -> str:
+    return _reject_controls(value, multiline=True)
+
+
+def _valid_phone(value: str) -> str:
+    try:
+        parsed = phonenumbers.parse(value, "NL")
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("not a phone number") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _not_in_future(value: date) -> date:
+    if value > date.today():
+        raise ValueError("date lies in the future")
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in {"ja", "nee"}:
+        return value.strip().lower() == "ja"
+    return value
+
+
+def _dutch_date(value: Any) -> Any:
+    """Accept 14-03-2026 as well as ISO 2026-03-14."""
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", value.strip()):
+        day, month, year = value.strip().split("-")
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return value
+
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                      AfterValidator(_single_line)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+                     AfterValidator(_multi_line)]
+OutcomeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                               max_length=2000), AfterValidator(_multi_line)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40),
+                  AfterValidator(_valid_phone)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+PastDate = Annotated[date, BeforeValidator(_dutch_date), AfterValidator(_not_in_future)]
+
+# Form posts send every value as a list of strings and unticked boxes not at all.
+_FORM_FLAGS = {"consent", "send_copy"}
+
+
+class ComplaintRequest(BaseModel):
+    """What the complaint form sends, as JSON or as an HTML form post."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=5000)
+
+    submission_id: Annotated[str, StringConstraints(pattern=_UUID)] | None = Field(
+        None, description="A UUID the page makes once per form; repeats make one complaint. "
+                          "Left out (no script), it is derived from the content.")
+    kind: Literal["klacht", "advies"] = "klacht"
+    provider: Slug
+    regeling: Slug | None = Field(None, description="Left out or 'onbekend' when not known.")
+    name: ShortText
+    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    phone: Phone | None = None
+    role: Literal["client", "vertegenwoordiger"]
+    relation: ShortText | None = None
+    client_name: ShortText | None = None
+    description: LongText
+    occurred_on: PastDate | None = None
+    desired_outcome: OutcomeText
+    discussed_with_provider: YesNo
+    wants_officer_support: YesNo
+    contact_preference: Literal["telefoon", "email"]
+    consent: Literal[True] = Field(description="Consent to the processing of the data.")
+    send_copy: YesNo = Field(False, description="Put the complaint text in the confirmation.")
+    website: str = Field("", max_length=200, description="Honeypot: people leave it empty.")
+    form_started_at: int | None = Field(
+        None, description="When the page showed the form, in ms since the epoch (set by script).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_form_post(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        normalised: dict[str, Any] = {}
+        for key, value in data.items():
+            if isinstance(value, list) and len(value) == 1:
+                value = value[0]
+            if isinstance(value, str) and value.strip() == "" and key != "website":
+                continue
+            if key in _FORM_FLAGS and value in {"on", "ja"}:
+                value = True
+            normalised[key] = value
+        if normalised.get("regeling") == "onbekend":
+            normalised.pop("regeling")
+        return normalised
+
+    @model_validator(mode="after")
+    def _derive_submission_id(self) -> ComplaintRequest:
+        # Without script the page cannot make an id; the same content then counts as a repeat.
+        if self.submission_id is None:
+            content = self.model_dump_json(exclude={"submission_id", "form_started_at"})
+            self.submission_id = str(uuid5(_CONTENT_NAMESPACE, content))
+        return self
+
+    def consistency_errors(self) -> dict[str, str]:
+        """Field rules that depend on other fields; the values are Dutch messages' keys."""
+        errors = {}
+        if self.role == "vertegenwoordiger":
+            if not self.client_name:
+                errors["client_name"] = "missing"
+            if not self.relation:
+                errors["relation"] = "missing"
+        if self.contact_preference == "telefoon" and not self.phone:
+            errors["phone"] = "missing"
+        return errors
+
+
+class SubmissionReceipt(BaseModel):
+    """What the client sees straight after submitting."""
+
+    reference: str
+    kind: Literal["klacht", "advies"]
+    provider_name: str
+    received_on: date
+    contact_by: date
+    judgement_by: date | None
+    confirmation_email: Literal["sent", "pending"]
+
+
+class ReceiptResponse(SubmissionReceipt):
+    """The 201 answer to a JSON submission."""
+
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx/5xx JSON answer: a Dutch message, and one per field for 422."""
+
+    message: str
+    errors: dict[str, str] | None = None
+
+
+EmailKind = Literal["confirmation", "notification"]
+
+
+class EmailRecord(BaseModel):
+    status: Literal["pending", "sending", "sent"] = "pending"
+    message_id: str | None = None
+    sent_at: datetime | None = None
+    claimed_at: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+
+
+class Person(BaseModel):
+    name: str
+    email: str
+    phone: str | None
+    role: Literal["client", "vertegenwoordiger"]
+    relation: str | None
+    client_name: str | None
+    contact_preference: Literal["telefoon", "email"]
+
+
+class ComplaintDetails(BaseModel):
+    description: str
+    occurred_on: date | None
+    desired_outcome: str
+    discussed_with_provider: bool
+    wants_officer_support: bool
+    send_copy: bool
+
+
+class ComplaintDeadlines(BaseModel):
+    contact_by: date
+    judgement_by: date | None
+    judgement_extended_by: date | None
+
+
+class StoredComplaint(BaseModel):
+    """A received complaint as stored, with a snapshot of the registry entry it refers to."""
+
+    reference: str
+    submission_id: str
+    kind: Literal["klacht", "advies"]
+    status: Literal["ontvangen", "in_behandeling", "afgehandeld"] = "ontvangen"
+    received_at: datetime
+    received_on: date
+    provider_slug: str
+    provider: dict[str, Any] = Field(description="The provider's registry entry at submission.")
+    regeling_key: str | None
+    regeling: dict[str, Any] | None = Field(description="The regime's entry at submission.")
+    portal: dict[str, Any] = Field(description="The complaints body's contacts at submission.")
+    deadlines: ComplaintDeadlines
+    complainant: Person
+    complaint: ComplaintDetails
+    consent_given_at: datetime
+    emails: dict[EmailKind, EmailRecord]
+    expires_at: int = Field(description="Epoch seconds after which DynamoDB deletes the item.")
+
+    @property
+    def provider_name(self) -> str:
+        return str(self.provider["name"])
+
+    @property
+    def regeling_name(self) -> str | None:
+        return str(self.regeling["name"]) if self.regeling else None

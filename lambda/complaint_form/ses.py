@@ -1,0 +1,73 @@
+"""SES (v2) adapter: sends one multipart (text + HTML) e-mail as a MIME message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2.client import SESV2Client
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+    reply_to: str | None = None
+
+
+class EmailNotSentError(Exception):
+    """SES did not accept the message (throttled, rejected, unreachable)."""
+
+
+def _single_line(text: str) -> str:
+    # Header values must never carry line breaks (header injection).
+    return " ".join(text.split())
+
+
+def build_message(email: Email, sender: str) -> EmailMessage:
+    """The MIME message: plain text first, HTML as the alternative; headers on one line."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = _single_line(sender)
+    message["To"] = _single_line(email.to)
+    if email.reply_to:
+        message["Reply-To"] = _single_line(email.reply_to)
+    message["Subject"] = _single_line(email.subject)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(email.text, subtype="plain", charset="utf-8")
+    message.add_alternative(email.html, subtype="html", charset="utf-8")
+    return message
+
+
+class Mailer:
+    def __init__(self, sender: str, client: SESV2Client | None = None) -> None:
+        self.sender = sender
+        self._client = client
+
+    @property
+    def client(self) -> SESV2Client:
+        if self._client is None:
+            self._client = boto3.client("sesv2")
+        return self._client
+
+    def send(self, email: Email) -> str:
+        """Send `email`; returns SES's message id."""
+        message = build_message(email, self.sender)
+        try:
+            answer = self.client.send_email(
+                FromEmailAddress=self.sender,
+                Destination={"ToAddresses": [message["To"]]},
+                Content={"Raw": {"Data": message.as_bytes()}},
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise EmailNotSentError(type(exc).__name__) from exc
+        return answer["MessageId"]

@@ -1,0 +1,116 @@
+"""Helpers for backend tests: API Gateway events, moto set-up and what moto recorded."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import email
+import json
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+EVENTS = Path(__file__).resolve().parent / "events"
+REGION = "eu-west-1"
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "complaint-form"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:complaint-form"
+    aws_request_id: str = "0f7c6b4e-1111-2222-3333-444455556666"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def load_event(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((EVENTS / name).read_text(encoding="utf-8"))
+    return data
+
+
+def complaint_body(**changes: Any) -> dict[str, Any]:
+    body = load_event("complaint.json")
+    for key, value in changes.items():
+        if value is None:
+            body.pop(key, None)
+        else:
+            body[key] = value
+    return body
+
+
+def http_event(method: str = "POST", path: str = "/api/klachten", body: str | bytes = "",
+               content_type: str | None = "application/json",
+               headers: dict[str, str] | None = None) -> dict[str, Any]:
+    event = copy.deepcopy(load_event("http_api_v2.json"))
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["requestContext"]["http"]["method"] = method
+    if content_type is None:
+        event["headers"].pop("content-type")
+    else:
+        event["headers"]["content-type"] = content_type
+    event["headers"].update(headers or {})
+    if isinstance(body, bytes):
+        event["body"] = base64.b64encode(body).decode()
+        event["isBase64Encoded"] = True
+    else:
+        event["body"] = body
+    return event
+
+
+def json_event(body: dict[str, Any]) -> dict[str, Any]:
+    return http_event(body=json.dumps(body))
+
+
+def form_event(fields: dict[str, Any]) -> dict[str, Any]:
+    def as_form(value: Any) -> str:
+        if value is True:
+            return "ja"
+        return "" if value is False or value is None else str(value)
+
+    encoded = urlencode({key: as_form(value) for key, value in fields.items()
+                         if value is not False})
+    return http_event(body=encoded, content_type="application/x-www-form-urlencoded")
+
+
+def create_aws_resources(sender: str, table_name: str, idempotency_table_name: str) -> None:
+    from complaint_form.dynamodb import table_definitions
+
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    for definition in table_definitions(table_name, idempotency_table_name):
+        dynamodb.create_table(**definition)
+    boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=sender)
+
+
+def sent_messages() -> list[Message]:
+    backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
+    return [email.message_from_string(message.raw_data) for message in backend.sent_messages]
+
+
+def sent_message_ids() -> list[str]:
+    return [message.id for message in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages]
+
+
+def message_text(message: Message, subtype: str = "plain") -> str:
+    for part in message.walk():
+        if part.get_content_type() == f"text/{subtype}":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
+    raise AssertionError(f"no text/{subtype} part")
+
+
+def stored_items(table_name: str) -> list[dict[str, Any]]:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName=table_name)["Items"]
+    return [{key: deserializer.deserialize(value) for key, value in item.items()}
+            for item in items if item["pk"]["S"].startswith("KLACHT#")]

@@ -1,0 +1,357 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from tests.backend import (
+    LambdaContext,
+    complaint_body,
+    create_aws_resources,
+    form_event,
+    http_event,
+    json_event,
+    message_text,
+    sent_message_ids,
+    sent_messages,
+    stored_items,
+)
+
+# Monday 23 November 2026, 10:00 in Amsterdam
+RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    with mock_aws():
+        from complaint_form.service import get_services
+        from complaint_form.settings import get_settings
+
+        settings = get_settings()
+        create_aws_resources(settings.sender_email, settings.table_name,
+                             settings.idempotency_table_name)
+        monkeypatch.setattr(get_services(), "clock", lambda: RECEIVED)
+        yield settings
+
+
+def invoke(event: dict[str, Any]) -> dict[str, Any]:
+    from complaint_form.app import lambda_handler
+
+    response: dict[str, Any] = lambda_handler(event, LambdaContext())
+    return response
+
+
+def body_of(response: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(response["body"])
+    return data
+
+
+def test_post_complaint_stores_it_with_deadlines_and_sends_both_emails(aws: Any) -> None:
+    # GIVEN a valid complaint about a Wkkgz provider, received on Monday 23 November 2026
+    # WHEN it is posted as JSON
+    response = invoke(json_event(complaint_body()))
+    # THEN the client gets the reference and the computed dates
+    assert response["statusCode"] == 201, response["body"]
+    receipt = body_of(response)
+    reference = receipt["reference"]
+    assert receipt["contact_by"] == "2026-11-30"
+    assert receipt["judgement_by"] == "2027-01-04"
+    assert receipt["confirmation_email"] == "sent"
+    # AND it is stored with its deadlines and a snapshot of the registry entry
+    [item] = stored_items(aws.table_name)
+    assert item["reference"] == reference
+    assert item["deadlines"] == {"contact_by": "2026-11-30", "judgement_by": "2027-01-04",
+                                 "judgement_extended_by": "2027-02-01"}
+    assert item["provider"]["name"] == "Dragon Coaching"
+    assert item["regeling"]["terms"]["judgement_weeks"] == 6
+    assert item["gsi1pk"] == "AANBIEDER#dragon-coaching"
+    assert item["gsi2pk"] == "STATUS#ontvangen"
+    assert "email_pending" not in item
+    assert item["expires_at"] > RECEIVED.timestamp() + 700 * 86400
+    # AND both e-mails went out, with their SES message ids recorded as proof
+    confirmation, notification = sent_messages()
+    assert [item["emails"][k]["message_id"] for k in ("confirmation", "notification")] == \
+        sent_message_ids()
+    assert item["emails"]["confirmation"]["status"] == "sent"
+    assert item["emails"]["confirmation"]["sent_at"].startswith("2026-11-23")
+    assert confirmation["To"] == "sanne@example.nl"
+    assert reference in confirmation["Subject"] and "Dragon Coaching" in confirmation["Subject"]
+    text = message_text(confirmation)
+    for expected in (reference, "Dragon Coaching", "maandag 23 november 2026",
+                     "maandag 30 november 2026", "binnen 5 werkdagen", "per e-mail",
+                     "maandag 4 januari 2027", "maandag 1 februari 2027", "Wkkgz",
+                     "0228 322 205", "info@klachtenportaalzorg.nl"):
+        assert expected in text, expected
+    assert "kwam drie keer niet opdagen" not in text, "complaint text only on request"
+    assert reference in message_text(confirmation, "html")
+    assert notification["To"] == "info@klachtenportaalzorg.nl"
+    assert reference in notification["Subject"]
+    assert "Sanne" not in message_text(notification)
+
+
+def test_post_complaint_puts_the_text_in_the_email_only_when_asked(aws: Any) -> None:
+    invoke(json_event(complaint_body(send_copy=True)))
+    confirmation = sent_messages()[0]
+    assert "kwam drie keer niet opdagen" in message_text(confirmation)
+    assert "afspraken worden nagekomen" in message_text(confirmation, "html")
+
+
+def test_post_complaint_escapes_markup_in_the_html_email(aws: Any) -> None:
+    invoke(json_event(complaint_body(send_copy=True, name="<script>alert(1)</script>",
+                                     description="<img src=x onerror=alert(1)>")))
+    html = message_text(sent_messages()[0], "html")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_post_complaint_around_easter_and_kings_day_shifts_contact_date(
+        aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.service import get_services
+
+    # GIVEN a complaint on Thursday 2 April 2026 (Good Friday and Easter Monday follow)
+    monkeypatch.setattr(get_services(), "clock",
+                        lambda: datetime(2026, 4, 2, 8, 0, tzinfo=UTC))
+    receipt = body_of(invoke(json_event(complaint_body())))
+    assert receipt["contact_by"] == "2026-04-13"
+    # AND one on Thursday 23 April 2026 (King's Day on Monday 27 April)
+    monkeypatch.setattr(get_services(), "clock",
+                        lambda: datetime(2026, 4, 23, 8, 0, tzinfo=UTC))
+    receipt = body_of(invoke(json_event(complaint_body(
+        submission_id="9b2f0c1e-0000-4000-8000-000000000001"))))
+    assert receipt["contact_by"] == "2026-05-01"
+
+
+def test_post_complaint_repeated_submission_id_stores_one_complaint(aws: Any) -> None:
+    # GIVEN the same submission sent three times (double click, retry after a timeout)
+    answers = [invoke(json_event(complaint_body())) for _ in range(3)]
+    # THEN all answers carry the same reference and one complaint with one pair of e-mails exists
+    assert {body_of(answer)["reference"] for answer in answers} == {
+        body_of(answers[0])["reference"]}
+    assert len(stored_items(aws.table_name)) == 1
+    assert len(sent_messages()) == 2
+
+
+def test_post_complaint_advice_has_no_judgement_term(aws: Any) -> None:
+    receipt = body_of(invoke(json_event(complaint_body(kind="advies"))))
+    assert receipt["judgement_by"] is None
+    assert "geen klachtenprocedure" in message_text(sent_messages()[0])
+
+
+def test_post_complaint_without_regime_choice_for_a_single_regime_provider(aws: Any) -> None:
+    invoke(json_event(complaint_body(regeling=None)))
+    [item] = stored_items(aws.table_name)
+    assert item["regeling_key"] == "wkkgz"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"name": ""}, "name", "Vul je naam in."),
+        ({"name": "Sanne\r\nBcc: x@example.nl"}, "name", "zonder regeleinden"),
+        ({"name": "x" * 201}, "name", "hoogstens 200 tekens"),
+        ({"email": "sanne@"}, "email", "Vul een geldig e-mailadres in"),
+        ({"email": None}, "email", "Vul je e-mailadres in."),
+        ({"phone": "12"}, "phone", "Vul een geldig telefoonnummer in"),
+        ({"role": "buurman"}, "role", "Kies of de klacht over jezelf gaat"),
+        ({"description": None}, "description", "Vertel wat er is gebeurd."),
+        ({"description": "x" * 5001}, "description", "hoogstens 5000 tekens"),
+        ({"desired_outcome": "   "}, "desired_outcome", "Vertel welke oplossing je wilt."),
+        ({"occurred_on": "2099-01-01"}, "occurred_on", "niet in de toekomst"),
+        ({"discussed_with_provider": "misschien"}, "discussed_with_provider", "Kies 'ja' of"),
+        ({"wants_officer_support": None}, "wants_officer_support", "hulp wilt"),
+        ({"contact_preference": "duif"}, "contact_preference", "Kies telefoon of e-mail."),
+        ({"consent": False}, "consent", "Geef toestemming"),
+        ({"consent": None}, "consent", "Geef toestemming"),
+        ({"kind": "boos"}, "kind", "Kies 'klacht' of 'advies'."),
+        ({"provider": "bestaat-niet"}, "provider", "niet bij ons aangesloten"),
+        ({"regeling": "jeugdwet"}, "regeling", "hoort"),
+        ({"role": "vertegenwoordiger"}, "client_name", "Vul de naam in van de cliënt"),
+        ({"role": "vertegenwoordiger", "client_name": "Tim"}, "relation", "relatie"),
+        ({"contact_preference": "telefoon", "phone": None}, "phone", "als we je mogen bellen"),
+        ({"extra_field": "x"}, "extra_field", "veld dat we niet kennen"),
+    ],
+)
+def test_post_complaint_invalid_field_gets_its_dutch_message_and_stores_nothing(
+        aws: Any, changes: dict[str, Any], field: str, message: str) -> None:
+    response = invoke(json_event(complaint_body(**changes)))
+    assert response["statusCode"] == 422, response["body"]
+    errors = body_of(response)["errors"]
+    assert message in errors[field], errors
+    assert stored_items(aws.table_name) == []
+    assert sent_messages() == []
+
+
+@pytest.mark.parametrize(
+    ("event", "status"),
+    [
+        (http_event(body="{not json"), 400),
+        (http_event(body="[1, 2, 3]"), 400),
+        (http_event(body="[" * 20_000 + "]" * 20_000), 400),
+        (http_event(body=json.dumps(complaint_body(description="x" * 70_000))), 413),
+        (http_event(body="<klacht/>", content_type="application/xml"), 415),
+        (http_event(body="hallo", content_type="text/plain"), 415),
+    ],
+)
+def test_post_complaint_rejects_bad_bodies_clearly_and_stores_nothing(
+        aws: Any, event: dict[str, Any], status: int) -> None:
+    response = invoke(event)
+    assert response["statusCode"] == status, response["body"]
+    assert body_of(response)["message"]
+    assert stored_items(aws.table_name) == []
+
+
+def test_post_complaint_honeypot_is_counted_not_stored(aws: Any,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    response = invoke(json_event(complaint_body(website="http://spam.example")))
+    assert response["statusCode"] == 400
+    assert stored_items(aws.table_name) == []
+    assert '"SpamRejected"' in capsys.readouterr().out
+
+
+def test_post_complaint_sent_too_fast_is_rejected(aws: Any) -> None:
+    started = int(RECEIVED.timestamp() * 1000) - 1000
+    response = invoke(json_event(complaint_body(form_started_at=started)))
+    assert response["statusCode"] == 400
+    assert stored_items(aws.table_name) == []
+
+
+def test_post_complaint_form_post_redirects_to_a_confirmation_page(aws: Any) -> None:
+    # GIVEN the same form sent without JavaScript (no submission id)
+    response = invoke(form_event(complaint_body(submission_id=None)))
+    # THEN the answer is a 303 to a confirmation page showing the reference
+    assert response["statusCode"] == 303, response["body"]
+    location = response["headers"]["Location"]
+    [item] = stored_items(aws.table_name)
+    assert location == f"/api/klachten/{item['reference']}/ontvangstbevestiging"
+    page = invoke(http_event("GET", location, content_type=None))
+    assert page["statusCode"] == 200
+    assert item["reference"] in page["body"]
+    assert "Sanne" not in page["body"], "no personal data on a page reachable by reference"
+    # AND sending the same form again makes no second complaint
+    invoke(form_event(complaint_body(submission_id=None)))
+    assert len(stored_items(aws.table_name)) == 1
+
+
+def test_post_complaint_form_post_with_errors_shows_the_form_again(aws: Any) -> None:
+    response = invoke(form_event(complaint_body(submission_id=None, email="fout",
+                                                consent=False)))
+    assert response["statusCode"] == 422
+    html = response["body"]
+    assert response["headers"]["Content-Type"].startswith("text/html")
+    assert "Er is iets niet goed ingevuld" in html
+    assert 'href="#email"' in html and 'href="#consent"' in html
+    assert 'id="email-error"' in html and 'aria-invalid="true"' in html
+    assert 'value="Sanne de Vries"' in html, "what was typed is kept"
+    assert stored_items(aws.table_name) == []
+
+
+def test_get_confirmation_unknown_reference_is_not_found(aws: Any) -> None:
+    for reference in ("KPZ-2222-2222", "not-a-reference"):
+        response = invoke(http_event("GET", f"/api/klachten/{reference}/ontvangstbevestiging",
+                                     content_type=None))
+        assert response["statusCode"] == 404
+
+
+def test_cors_preflight_allows_only_the_site_origin(aws: Any) -> None:
+    response = invoke(http_event("OPTIONS", headers={
+        "origin": "http://localhost:8000", "access-control-request-method": "POST"}))
+    assert response["headers"]["Access-Control-Allow-Origin"] == "http://localhost:8000"
+    response = invoke(http_event("OPTIONS", headers={
+        "origin": "https://evil.example", "access-control-request-method": "POST"}))
+    assert "Access-Control-Allow-Origin" not in response.get("headers", {})
+
+
+def test_post_complaint_ses_failure_keeps_it_stored_and_the_retry_sends_once(aws: Any) -> None:
+    import boto3
+    from complaint_form.service import retry_pending_emails
+
+    # GIVEN SES refuses to send (the sender identity is not verified)
+    ses = boto3.client("ses", region_name="eu-west-1")
+    ses.delete_identity(Identity=aws.sender_email)
+    # WHEN a complaint comes in
+    response = invoke(json_event(complaint_body()))
+    # THEN the client still gets a reference, and the complaint is stored, marked for retry
+    assert response["statusCode"] == 201
+    assert body_of(response)["confirmation_email"] == "pending"
+    [item] = stored_items(aws.table_name)
+    assert item["email_pending"]
+    assert item["emails"]["confirmation"]["status"] == "pending"
+    assert item["emails"]["confirmation"]["attempts"] == 1
+    assert item["emails"]["confirmation"]["last_error"]
+    assert sent_messages() == []
+    # WHEN SES works again and the retry runs (twice)
+    ses.verify_email_identity(EmailAddress=aws.sender_email)
+    assert retry_pending_emails() == 2
+    assert retry_pending_emails() == 0
+    # THEN both e-mails went out exactly once and the complaint is no longer pending
+    assert len(sent_messages()) == 2
+    [item] = stored_items(aws.table_name)
+    assert "email_pending" not in item
+    assert item["emails"]["confirmation"]["status"] == "sent"
+    assert item["emails"]["confirmation"]["attempts"] == 2
+    assert item["emails"]["confirmation"]["message_id"] == sent_message_ids()[0]
+
+
+def test_retry_skips_an_email_another_worker_is_sending(aws: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    from complaint_form.service import get_services, retry_pending_emails
+
+    ses = boto3.client("ses", region_name="eu-west-1")
+    ses.delete_identity(Identity=aws.sender_email)
+    invoke(json_event(complaint_body()))
+    ses.verify_email_identity(EmailAddress=aws.sender_email)
+    [item] = stored_items(aws.table_name)
+    # GIVEN another worker claimed the confirmation a moment ago
+    get_services().repository.claim_email(item["reference"], "confirmation", RECEIVED)
+    # WHEN the retry runs THEN it sends only the notification
+    assert retry_pending_emails() == 1
+    assert [m["To"] for m in sent_messages()] == ["info@klachtenportaalzorg.nl"]
+
+
+def test_retry_lambda_handler_reports_what_it_sent(aws: Any) -> None:
+    import boto3
+    from complaint_form.retry import lambda_handler
+
+    ses = boto3.client("ses", region_name="eu-west-1")
+    ses.delete_identity(Identity=aws.sender_email)
+    invoke(json_event(complaint_body()))
+    ses.verify_email_identity(EmailAddress=aws.sender_email)
+    assert lambda_handler({}, LambdaContext()) == {"sent": 2}
+
+
+def test_post_complaint_storage_unavailable_answers_503_and_stores_nothing(
+        aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.service import get_services
+
+    # GIVEN DynamoDB does not answer for the complaints table
+    monkeypatch.setattr(get_services().repository, "table_name", "no-such-table")
+    # WHEN a complaint is sent
+    response = invoke(json_event(complaint_body()))
+    # THEN the client is told to try again; nothing is stored and no e-mail is sent
+    assert response["statusCode"] == 503
+    assert "Probeer het over een paar minuten opnieuw" in body_of(response)["message"]
+    assert response["headers"]["Retry-After"] == "30"
+    assert sent_messages() == []
+    # AND once storage is back, the same submission is accepted exactly once
+    monkeypatch.undo()
+    from complaint_form.service import get_services as services_again
+
+    monkeypatch.setattr(services_again(), "clock", lambda: RECEIVED)
+    assert invoke(json_event(complaint_body()))["statusCode"] == 201
+    assert len(stored_items(aws.table_name)) == 1
+
+
+def test_post_complaint_form_post_storage_unavailable_keeps_what_was_typed(
+        aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.service import get_services
+
+    monkeypatch.setattr(get_services().repository, "table_name", "no-such-table")
+    response = invoke(form_event(complaint_body(submission_id=None)))
+    assert response["statusCode"] == 503
+    assert "Er is niets bewaard" in response["body"]
+    assert "kwam drie keer niet opdagen" in response["body"]
