@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+CHROMIUM := /usr/bin/chromium
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
@@ -24,19 +26,23 @@ schema: setup ## Regenerate providers.schema.json from the registry model
 	$(BIN)/klachtenportaal schema
 
 openapi: setup ## Regenerate docs/api/openapi.json from the API's code
-	PYTHONPATH=lambda AWS_DEFAULT_REGION=eu-west-1 $(BIN)/python -m complaint_form openapi > docs/api/openapi.json
+	AWS_DEFAULT_REGION=eu-west-1 $(BIN)/python -m complaint_form openapi > docs/api/openapi.json
 
 build: setup ## Validate, then build the site into site/
 	$(BIN)/klachtenportaal build
 
-serve: build ## Build and serve the site on http://localhost:$(PORT)/
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
+serve: setup ## Build and serve the site and the form backend on http://localhost:$(PORT)/
+	$(BIN)/python -m devserver --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: setup lint ## Run every test
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: setup lint $(CHROMIUM) ## Run every test (unit, integration, browser)
 	$(BIN)/pytest
 
 clean:

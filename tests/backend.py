@@ -6,7 +6,6 @@ import base64
 import copy
 import email
 import json
-from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -16,19 +15,12 @@ import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from devserver.backend import LambdaContext, create_aws_resources
+
+__all__ = ["LambdaContext", "create_aws_resources"]
+
 EVENTS = Path(__file__).resolve().parent / "events"
 REGION = "eu-west-1"
-
-
-@dataclass
-class LambdaContext:
-    function_name: str = "complaint-form"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:complaint-form"
-    aws_request_id: str = "0f7c6b4e-1111-2222-3333-444455556666"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -78,15 +70,6 @@ def form_event(fields: dict[str, Any]) -> dict[str, Any]:
     encoded = urlencode({key: as_form(value) for key, value in fields.items()
                          if value is not False})
     return http_event(body=encoded, content_type="application/x-www-form-urlencoded")
-
-
-def create_aws_resources(sender: str, table_name: str, idempotency_table_name: str) -> None:
-    from complaint_form.dynamodb import table_definitions
-
-    dynamodb = boto3.client("dynamodb", region_name=REGION)
-    for definition in table_definitions(table_name, idempotency_table_name):
-        dynamodb.create_table(**definition)
-    boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=sender)
 
 
 def sent_messages() -> list[Message]:

@@ -83,6 +83,10 @@ class Services:
         # Loaded on first use, not at import, to keep the cold start short.
         return load_registry_file(self.settings.registry_path)
 
+    def reload_registry(self) -> None:
+        """Forget the loaded registry (local runs reload it after an edit)."""
+        self.__dict__.pop("registry", None)
+
 
 @lru_cache(maxsize=1)
 def get_services() -> Services:

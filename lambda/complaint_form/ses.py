@@ -61,7 +61,9 @@ class Mailer:
 
     def send(self, email: Email) -> str:
         """Send `email`; returns SES's message id."""
-        message = build_message(email, self.sender)
+        return self.deliver(build_message(email, self.sender))
+
+    def deliver(self, message: EmailMessage) -> str:
         try:
             answer = self.client.send_email(
                 FromEmailAddress=self.sender,

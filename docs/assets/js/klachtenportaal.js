@@ -63,3 +63,208 @@
 
   document.querySelectorAll("[data-kp-filter]").forEach(setUpFilter);
 })();
+
+/* Complaint form: sends JSON to the API, shows the reference or the errors in place.
+   Without JavaScript the form posts as an ordinary HTML form and the API answers with pages. */
+(function () {
+  "use strict";
+
+  var DATE_FORMAT = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
+
+  function formatDate(iso) {
+    if (!iso) {
+      return "";
+    }
+    var parts = iso.split("-");
+    var date = new Date(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+    return date.toLocaleDateString("nl-NL", DATE_FORMAT);
+  }
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+      return (c ^ (Math.random() * 16) >> (c / 4)).toString(16);
+    });
+  }
+
+  function text(tag, content, className) {
+    var element = document.createElement(tag);
+    element.textContent = content;
+    if (className) {
+      element.className = className;
+    }
+    return element;
+  }
+
+  function setUpConditional(form) {
+    form.querySelectorAll("[data-kp-show-when]").forEach(function (block) {
+      var rule = block.getAttribute("data-kp-show-when").split("=");
+      var radios = form.querySelectorAll("input[name='" + rule[0] + "']");
+      function update() {
+        var checked = form.querySelector("input[name='" + rule[0] + "']:checked");
+        block.hidden = !checked || checked.value !== rule[1];
+      }
+      radios.forEach(function (radio) { radio.addEventListener("change", update); });
+      update();
+    });
+  }
+
+  function clearErrors(container) {
+    container.querySelectorAll(".kp-field-error[data-kp-added]").forEach(function (node) {
+      node.remove();
+    });
+    container.querySelectorAll("[aria-invalid]").forEach(function (node) {
+      node.removeAttribute("aria-invalid");
+    });
+    container.querySelectorAll(".kp-field--error").forEach(function (node) {
+      node.classList.remove("kp-field--error");
+    });
+  }
+
+  function showFieldError(form, name, message) {
+    var target = form.querySelector("#" + CSS.escape(name));
+    if (!target) {
+      return;
+    }
+    var field = target.closest(".kp-field") || target;
+    field.classList.add("kp-field--error");
+    var error = document.createElement("p");
+    error.className = "kp-field-error";
+    error.id = name + "-error";
+    error.setAttribute("data-kp-added", "");
+    error.appendChild(text("span", "Fout: ", "kp-visually-hidden"));
+    error.appendChild(document.createTextNode(message));
+    var anchor = field.querySelector("legend, label");
+    var hint = field.querySelector(".kp-hint");
+    var after = hint && hint.previousElementSibling === anchor ? hint : anchor;
+    if (after && after.parentNode === field) {
+      after.insertAdjacentElement("afterend", error);
+    } else {
+      field.insertAdjacentElement("afterbegin", error);
+    }
+    target.setAttribute("aria-invalid", "true");
+    var described = (target.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf(error.id) === -1) {
+      described.push(error.id);
+      target.setAttribute("aria-describedby", described.join(" "));
+    }
+  }
+
+  function showErrors(root, form, errors) {
+    var summary = root.querySelector("[data-kp-error-summary]");
+    var list = summary.querySelector("[data-kp-error-list]");
+    list.innerHTML = "";
+    Object.keys(errors).forEach(function (name) {
+      var item = document.createElement("li");
+      var link = text("a", errors[name]);
+      link.href = "#" + name;
+      item.appendChild(link);
+      list.appendChild(item);
+      showFieldError(form, name, errors[name]);
+    });
+    summary.hidden = false;
+    summary.focus();
+  }
+
+  function showNotice(root, message) {
+    var notice = root.querySelector("[data-kp-notice]");
+    notice.innerHTML = "";
+    notice.appendChild(text("p", message));
+    notice.hidden = false;
+    notice.setAttribute("tabindex", "-1");
+    notice.focus();
+  }
+
+  function showConfirmation(root, receipt) {
+    var panel = root.parentNode.querySelector("[data-kp-confirmation]");
+    var advice = receipt.kind === "advies";
+    panel.innerHTML = "";
+    panel.appendChild(text("h3", advice ? "Je vraag is ontvangen" : "Je klacht is ontvangen"));
+    panel.appendChild(text("p", "Je kenmerk is"));
+    var reference = text("p", receipt.reference, "kp-reference");
+    reference.setAttribute("data-kp-reference", "");
+    panel.appendChild(reference);
+    panel.appendChild(text("p", "Noem dit kenmerk als je contact met ons opneemt."));
+    var list = document.createElement("ul");
+    list.appendChild(text("li", "Je krijgt een ontvangstbevestiging per e-mail."));
+    list.appendChild(text("li", "Uiterlijk " + formatDate(receipt.contact_by) +
+      " nemen we contact met je op."));
+    if (receipt.judgement_by) {
+      list.appendChild(text("li", receipt.provider_name + " geeft uiterlijk " +
+        formatDate(receipt.judgement_by) + " een onderbouwd oordeel over je klacht."));
+    }
+    panel.appendChild(list);
+    root.hidden = true;
+    panel.hidden = false;
+    panel.focus();
+  }
+
+  function setUpForm(root) {
+    var form = root.querySelector("[data-kp-complaint-form]");
+    if (!form || !window.fetch) {
+      return;
+    }
+    var idField = form.querySelector("[data-kp-submission-id]");
+    if (!idField.value) {
+      idField.value = newId();
+    }
+    form.querySelector("[data-kp-started-at]").value = String(Date.now());
+    setUpConditional(form);
+    var button = form.querySelector("button[type=submit]");
+    var sending = false;
+
+    root.querySelector("[data-kp-error-summary]").addEventListener("click", function (event) {
+      var link = event.target.closest("a");
+      if (!link) {
+        return;
+      }
+      var target = form.querySelector(link.getAttribute("href"));
+      var focusable = target && (target.matches("input, textarea") ? target :
+        target.querySelector("input, textarea"));
+      if (focusable) {
+        event.preventDefault();
+        focusable.focus();
+        target.scrollIntoView({ block: "center" });
+      }
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (sending) {
+        return;
+      }
+      sending = true;
+      button.disabled = true;
+      clearErrors(form);
+      root.querySelector("[data-kp-notice]").hidden = true;
+      var body = {};
+      new FormData(form).forEach(function (value, key) { body[key] = value; });
+      fetch(form.action, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (response.status === 201) {
+            showConfirmation(root, data);
+          } else if (response.status === 422 && data.errors) {
+            showErrors(root, form, data.errors);
+          } else {
+            showNotice(root, data.message ||
+              "Er ging iets mis bij het versturen. Je antwoorden staan er nog. Probeer het opnieuw.");
+          }
+        });
+      }).catch(function () {
+        showNotice(root, "Er is geen verbinding. Je antwoorden staan er nog. " +
+          "Controleer je internet en probeer het opnieuw.");
+      }).then(function () {
+        sending = false;
+        button.disabled = false;
+      });
+    });
+  }
+
+  document.querySelectorAll("[data-kp-form]").forEach(setUpForm);
+})();

@@ -1,0 +1,168 @@
+"""One HTTP server for the site (static files) and the API (through the Lambda handler)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from devserver.backend import LocalBackend
+from devserver.events import from_response, to_event
+from klachtenportaal.cli import build
+
+API_PREFIX = "/api/"
+DEV_PREFIX = "/_dev/klachten/"
+# API Gateway refuses larger payloads before they reach the Lambda.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+
+
+class Handler(SimpleHTTPRequestHandler):
+    backend: LocalBackend
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        if self.path.startswith(API_PREFIX):
+            self._api()
+        elif self.path.startswith(DEV_PREFIX):
+            self._stored()
+        else:
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if self.path.startswith(API_PREFIX):
+            self._api()
+        else:
+            super().do_HEAD()
+
+    def do_POST(self) -> None:
+        self._api_only()
+
+    def do_PUT(self) -> None:
+        self._api_only()
+
+    def do_PATCH(self) -> None:
+        self._api_only()
+
+    def do_DELETE(self) -> None:
+        self._api_only()
+
+    def do_OPTIONS(self) -> None:
+        self._api_only()
+
+    def _api_only(self) -> None:
+        if self.path.startswith(API_PREFIX):
+            self._api()
+        else:
+            self._reply(HTTPStatus.METHOD_NOT_ALLOWED, [("Allow", "GET, HEAD")], b"")
+
+    def _api(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_REQUEST_BYTES:
+            self.close_connection = True
+            self._reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                        [("Content-Type", "application/json")],
+                        b'{"message": "Het verzoek is te groot."}')
+            return
+        body = self.rfile.read(length) if length else b""
+        event = to_event(self.command, self.path, dict(self.headers.items()), body,
+                         self.client_address[0])
+        status, headers, data = from_response(self.backend.handle(event))
+        self._reply(status, headers, b"" if self.command == "HEAD" else data)
+
+    def _stored(self) -> None:
+        """Development only: what was stored (all references, or one complaint)."""
+        reference = self.path.removeprefix(DEV_PREFIX).strip("/")
+        item: Any = self.backend.stored(reference) if reference else self.backend.references()
+        status = HTTPStatus.OK if item is not None else HTTPStatus.NOT_FOUND
+        data = json.dumps(item, ensure_ascii=False, indent=2).encode()
+        self._reply(status, [("Content-Type", "application/json; charset=utf-8")], data)
+
+    def _reply(self, status: int, headers: Iterable[tuple[str, str]], data: bytes) -> None:
+        self.send_response(status)
+        names = set()
+        for name, value in headers:
+            names.add(name.lower())
+            self.send_header(name, value)
+        if "content-length" not in names:
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code == HTTPStatus.NOT_FOUND and page.exists():
+            self._reply(code, [("Content-Type", "text/html; charset=utf-8")], page.read_bytes())
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if "/_dev/" not in self.path:
+            sys.stderr.write(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}\n")
+
+
+def _signature(paths: Iterable[Path]) -> tuple[float, int]:
+    latest, count = 0.0, 0
+    for root in paths:
+        files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
+        for file in files:
+            count += 1
+            latest = max(latest, file.stat().st_mtime)
+    return latest, count
+
+
+class Rebuilder(threading.Thread):
+    """Rebuilds the site when the registry, a page or a template changes."""
+
+    def __init__(self, backend: LocalBackend, registry: Path, site_dir: Path) -> None:
+        super().__init__(daemon=True, name="rebuilder")
+        self.backend = backend
+        self.registry = registry
+        self.site_dir = site_dir
+        self.sources = [registry, Path("docs"), Path("mkdocs.yml"),
+                        Path(__file__).resolve().parent.parent / "klachtenportaal" / "templates"]
+
+    def run(self) -> None:
+        seen = _signature(self.sources)
+        registry_seen = _signature([self.registry])
+        while True:
+            time.sleep(0.5)
+            now = _signature(self.sources)
+            if now == seen:
+                continue
+            seen = now
+            print("Change seen; rebuilding the site ...", file=sys.stderr)
+            build(self.registry, self.site_dir, Path("mkdocs.yml"))
+            if _signature([self.registry]) != registry_seen:
+                registry_seen = _signature([self.registry])
+                self.backend.reload_registry()
+
+
+def serve(host: str, port: int, site_dir: Path, registry: Path, outbox: Path,
+          watch: bool = True) -> int:
+    if build(registry, site_dir, Path("mkdocs.yml")) != 0:
+        return 1
+    backend = LocalBackend(outbox)
+    handler = partial(type("BoundHandler", (Handler,), {"backend": backend}),
+                      directory=str(site_dir.resolve()))
+    server = ThreadingHTTPServer((host, port), handler)
+    if watch:
+        Rebuilder(backend, registry, site_dir).start()
+    print(f"Serving http://localhost:{port}/ : the site, and the complaint form backend at "
+          f"{API_PREFIX}klachten (AWS emulated by moto). E-mails are copied to {outbox}/.",
+          file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        backend.close()
+    return 0

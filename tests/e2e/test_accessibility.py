@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import LocalProduct
+
+PAGES = ["", "procedures/wkkgz/", "aanbieders/", "aanbieders/dragon-coaching/",
+         "aanbieders/burgercoaching/", "aanbieders/zorgkracht-12/"]
+AXE = Axe()
+
+
+def violations(page: Page) -> list[str]:
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x: {v['nodes'][0]['target']})"
+            for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_axe_violations(page: Page, product: LocalProduct, path: str) -> None:
+    page.goto(product.url + path)
+    assert violations(page) == []
+
+
+def test_form_with_errors_shown_has_no_axe_violations(page: Page,
+                                                      product: LocalProduct) -> None:
+    page.goto(product.url + "aanbieders/zorgkracht-12/")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-kp-error-summary]:not([hidden])")
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_horizontal_scrolling_on_a_phone(page: Page, product: LocalProduct,
+                                                     path: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(product.url + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375

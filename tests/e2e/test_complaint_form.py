@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import re
+from email import message_from_bytes, policy
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LocalProduct
+
+PROVIDER = "aanbieders/dragon-coaching/"
+REFERENCE = re.compile(r"KPZ-[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+def fill_complaint(page: Page, name: str = "Sanne de Vries") -> None:
+    page.check("#kind-klacht")
+    page.check("#role-client")
+    page.fill("#name", name)
+    page.fill("#email", "sanne@example.nl")
+    page.fill("#description", "Mijn begeleider kwam drie keer niet opdagen.")
+    page.fill("#desired_outcome", "Dat afspraken worden nagekomen.")
+    page.check("#discussed_with_provider-ja")
+    page.check("#wants_officer_support-nee")
+    page.check("#contact_preference-email")
+    page.check("#consent")
+
+
+def email_with(product: LocalProduct, reference: str) -> str:
+    for path in product.emails():
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if reference in str(message["Subject"]) and message["To"] == "sanne@example.nl":
+            body = message.get_body(preferencelist=("plain",))
+            assert body is not None
+            return str(body.get_content())
+    raise AssertionError(f"no ontvangstbevestiging for {reference} in {product.outbox}")
+
+
+def test_complaint_form_with_javascript_shows_reference_and_sends_confirmation(
+        page: Page, product: LocalProduct, artifacts: Path) -> None:
+    # GIVEN a client on a provider's klachtenpagina
+    page.goto(product.url + PROVIDER)
+    expect(page.locator("h1")).to_have_text("Klachten over Dragon Coaching")
+    page.screenshot(path=artifacts / "provider-page.png", full_page=True)
+    # WHEN they fill in the form and send it
+    fill_complaint(page)
+    page.click("button[type=submit]")
+    # THEN they see the reference at once, focused
+    reference_box = page.locator("[data-kp-confirmation] [data-kp-reference]")
+    expect(reference_box).to_have_text(REFERENCE)
+    expect(page.locator("[data-kp-confirmation]")).to_be_focused()
+    reference = reference_box.inner_text()
+    page.screenshot(path=artifacts / "confirmation.png", full_page=True)
+    # AND the outbox holds the ontvangstbevestiging and the complaint is stored
+    assert reference in email_with(product, reference)
+    assert product.stored(reference) == 200
+
+
+def test_complaint_form_without_javascript_redirects_to_confirmation(
+        page_without_js: Page, product: LocalProduct, artifacts: Path) -> None:
+    page = page_without_js
+    page.goto(product.url + PROVIDER)
+    fill_complaint(page, name="Sanne zonder script")
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/api/klachten/KPZ-[0-9A-Z-]+/ontvangstbevestiging$"))
+    reference = page.locator("[data-kp-reference]").inner_text()
+    assert REFERENCE.fullmatch(reference)
+    page.screenshot(path=artifacts / "confirmation-without-javascript.png", full_page=True)
+    assert reference in email_with(product, reference)
+    assert product.stored(reference) == 200
+
+
+def test_complaint_form_errors_show_summary_and_messages_and_store_nothing(
+        page: Page, product: LocalProduct) -> None:
+    stored_before = product.references()
+    page.goto(product.url + PROVIDER)
+    # WHEN sent empty
+    page.click("button[type=submit]")
+    # THEN the error summary lists the problems and has focus
+    summary = page.locator("[data-kp-error-summary]")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Vul je naam in.")
+    expect(page.locator("#name-error")).to_contain_text("Vul je naam in.")
+    expect(page.locator("#name")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#consent-error")).to_contain_text("Geef toestemming")
+    # WHEN a wrong e-mail address is corrected into another wrong one
+    fill_complaint(page)
+    page.fill("#email", "sanne@")
+    page.click("button[type=submit]")
+    expect(page.locator("#email-error")).to_contain_text("Vul een geldig e-mailadres in")
+    expect(page.locator("#name-error")).to_have_count(0)
+    # AND the summary link takes the keyboard to the field
+    page.click("[data-kp-error-summary] a[href='#email']")
+    expect(page.locator("#email")).to_be_focused()
+    assert product.references() == stored_before
+
+
+def test_complaint_form_errors_without_javascript_show_the_form_again(
+        page_without_js: Page, product: LocalProduct) -> None:
+    page = page_without_js
+    stored_before = product.references()
+    page.goto(product.url + PROVIDER)
+    page.fill("#name", "Sanne")
+    page.click("button[type=submit]")
+    summary = page.locator("[data-kp-error-summary]")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(page.locator("#email-error")).to_contain_text("Vul je e-mailadres in.")
+    expect(page.locator("#name")).to_have_value("Sanne")
+    assert product.references() == stored_before
+
+
+def tab_to(page: Page, selector: str, limit: int = 150) -> None:
+    """Press Tab until the element matching `selector` has focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"could not reach {selector} with the Tab key")
+
+
+def test_complaint_form_can_be_filled_and_sent_with_the_keyboard_only(
+        page: Page, product: LocalProduct) -> None:
+    page.goto(product.url + PROVIDER + "#klacht-indienen")
+    tab_to(page, "#kind-klacht")
+    page.keyboard.press("Space")
+    tab_to(page, "input[name=role]")
+    page.keyboard.press("Space")
+    for field, text in (("#name", "Toetsenbord Gebruiker"), ("#email", "sanne@example.nl"),
+                        ("#description", "Niemand belde terug."),
+                        ("#desired_outcome", "Een gesprek.")):
+        tab_to(page, field)
+        page.keyboard.type(text)
+    for group in ("discussed_with_provider", "wants_officer_support"):
+        tab_to(page, f"input[name={group}]")
+        page.keyboard.press("Space")  # the first choice: ja
+    tab_to(page, "input[name=contact_preference]")
+    page.keyboard.press("ArrowDown")  # the second choice: per e-mail
+    tab_to(page, "#consent")
+    page.keyboard.press("Space")
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    reference_box = page.locator("[data-kp-confirmation] [data-kp-reference]")
+    expect(reference_box).to_have_text(REFERENCE)
+    assert product.stored(reference_box.inner_text()) == 200
