@@ -8,7 +8,9 @@ CHROMIUM := /usr/bin/chromium
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup validate schema openapi build serve test lint clean
+ENV    ?= test
+
+.PHONY: setup validate schema openapi build serve test lint deploy destroy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +46,12 @@ $(CHROMIUM):
 
 test: setup lint $(CHROMIUM) ## Run every test (unit, integration, browser)
 	$(BIN)/pytest
+
+deploy: setup ## Build and deploy everything to AWS (infra/environments/$(ENV).json)
+	$(BIN)/python -m infra.deploy deploy --env $(ENV)
+
+destroy: setup ## Delete the stack and the site (complaint data is kept)
+	$(BIN)/python -m infra.deploy destroy --env $(ENV)
 
 clean:
 	rm -rf site var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,31 @@
+"""The stack template, and its SAM transform done offline (no AWS call needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from samtranslator.parser.parser import Parser
+from samtranslator.translator.translator import Translator
+from samtranslator.yaml_helper import yaml_parse
+
+TEMPLATE = Path(__file__).resolve().parent / "template.yaml"
+
+
+def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    template: dict[str, Any] = yaml_parse(path.read_text(encoding="utf-8"))
+    return template
+
+
+def transform(template: dict[str, Any], parameters: dict[str, str] | None = None,
+              region: str = "eu-west-1") -> dict[str, Any]:
+    """Plain CloudFormation from the SAM template, as CloudFormation's own transform does."""
+    import boto3
+
+    # The translator asks a session for the region and partition only.
+    session = boto3.session.Session(region_name=region, aws_access_key_id="offline",
+                                    aws_secret_access_key="offline")
+    translator = Translator(managed_policy_map={}, sam_parser=Parser(), boto_session=session)
+    result: dict[str, Any] = translator.translate(sam_template=template,
+                                                 parameter_values=parameters or {})
+    return result
