@@ -94,7 +94,7 @@ _FORM_FLAGS = {"consent", "send_copy"}
 class ComplaintRequest(BaseModel):
     """What the complaint form sends, as JSON or as an HTML form post."""
 
-    model_config = ConfigDict(extra="forbid", str_max_length=5000)
+    model_config = ConfigDict(extra="forbid")
 
     submission_id: Annotated[str, StringConstraints(pattern=_UUID)] | None = Field(
         None, description="A UUID the page makes once per form; repeats make one complaint. "
