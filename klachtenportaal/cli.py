@@ -37,9 +37,10 @@ def validate(registry: Path) -> int:
 
 
 def build(registry: Path, site_dir: Path, config: Path) -> int:
-    """Build into a temporary folder and swap it in, so a failed build leaves no half site."""
-    if validate(registry) != 0:
-        return 1
+    """Build into a temporary folder and swap it in, so a failed build leaves no half site.
+
+    The MkDocs hook validates the registry and stops the build with the full error report.
+    """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))

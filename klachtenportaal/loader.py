@@ -87,7 +87,45 @@ def load_registry(path: Path) -> Registry:
     return parse_registry(text, shown)
 
 
+class _DuplicateKeyError(Exception):
+    pass
+
+
+class _FastLoader(_YAML_LOADER):  # type: ignore[misc, valid-type]
+    """Plain loading, refusing duplicate keys (YAML would silently keep the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.value in seen:
+                raise _DuplicateKeyError
+            seen.add(key_node.value)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
+
+
 def parse_registry(text: str, filename: str) -> Registry:
+    """The validated registry; on any mistake, a RegistryError listing every mistake.
+
+    Valid registries take the fast road (plain YAML loading). Only when something is wrong
+    is the file read again keeping every position, to say where each mistake is.
+    """
+    try:
+        data = yaml.load(text, Loader=_FastLoader)
+    except (yaml.YAMLError, _DuplicateKeyError):
+        data = None
+    if isinstance(data, dict):
+        try:
+            registry = Registry.model_validate(data)
+        except ValidationError:
+            pass
+        else:
+            if not _reference_issues(data, _Positions({}, {}), filename):
+                return registry
+    return _diagnose(text, filename)
+
+
+def _diagnose(text: str, filename: str) -> Registry:
     data, positions, issues = _parse_yaml(text, filename)
     if data is None:
         raise RegistryError(issues)

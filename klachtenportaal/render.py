@@ -7,12 +7,13 @@ the hook keeps it fast (no Markdown per provider) and easy to move to another si
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from klachtenportaal.formatting import display_url, format_phone, tel_href
 from klachtenportaal.registry import Commission, Contact, Provider, Regeling, Registry, Step
@@ -99,12 +100,14 @@ def provider_sections(registry: Registry, provider: Provider) -> list[RegelingSe
     return sections
 
 
-def provider_vertrouwenspersonen(registry: Registry, provider: Provider) -> list[Contact]:
+def provider_vertrouwenspersonen(registry: Registry,
+                                 provider: Provider) -> list[tuple[str, Contact]]:
     """Shared confidential advisers for the provider's regimes and its own references."""
     keys = [
         key for reg in provider.regelingen for key in registry.regelingen[reg].vertrouwenspersonen
     ]
-    return _resolve(registry, [*keys, *provider.vertrouwenspersonen])
+    return [(key, registry.contacts[key])
+            for key in dict.fromkeys([*keys, *provider.vertrouwenspersonen])]
 
 
 def _resolve(registry: Registry, keys: Iterable[str]) -> list[Contact]:
@@ -150,7 +153,13 @@ def group_by_letter(providers: Iterable[Provider]) -> list[LetterGroup]:
 
 
 class PageRenderer:
-    """Renders registry pages; compiled templates are reused across pages."""
+    """Renders registry pages.
+
+    Parts of a provider page that are the same for many providers (a regime's steps and
+    terms, shared contacts, the form for a set of regimes) are rendered once and reused:
+    `fragment(name, cache_as, ...)` in a template renders `fragments/<name>.html` the first time
+    and returns the stored result after that; `cache_as` must tell all contexts apart.
+    """
 
     def __init__(self, registry: Registry, api_url: str = DEFAULT_API_URL,
                  env: jinja2.Environment | None = None) -> None:
@@ -161,12 +170,27 @@ class PageRenderer:
             "portal": registry.portal,
             "portal_contact": portal_contact(registry),
         }
+        self._fragments: dict[tuple[str, str, str], Markup] = {}
+
+    def _fragment_renderer(self, root: str) -> Callable[..., Markup]:
+        def fragment(name: str, cache_as: str, **context: Any) -> Markup:
+            cache_key = (name, cache_as, root)
+            cached = self._fragments.get(cache_key)
+            if cached is None:
+                template = self.env.get_template(f"fragments/{name}.html")
+                cached = Markup(template.render(**self._common, root=root, **context))
+                self._fragments[cache_key] = cached
+            return cached
+
+        return fragment
 
     def provider_page(self, provider: Provider) -> GeneratedPage:
         src_uri = f"{PROVIDERS_DIR}/{provider.slug}.md"
+        root = root_of(page_url(src_uri))
         body = self.env.get_template("provider.html").render(
             **self._common,
-            root=root_of(page_url(src_uri)),
+            root=root,
+            fragment=self._fragment_renderer(root),
             provider=provider,
             sections=provider_sections(self.registry, provider),
             vertrouwenspersonen=provider_vertrouwenspersonen(self.registry, provider),

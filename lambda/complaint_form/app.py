@@ -7,8 +7,9 @@ Routes parse and call one service function; every exception becomes an HTTP answ
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import (
@@ -36,7 +37,6 @@ from complaint_form.models import (
     ReceiptResponse,
     SubmissionReceipt,
 )
-from complaint_form.pages import HtmlPages
 from complaint_form.references import is_reference
 from complaint_form.service import (
     SpamRejectedError,
@@ -48,6 +48,9 @@ from complaint_form.service import (
     submit_complaint,
 )
 from complaint_form.settings import get_settings
+
+if TYPE_CHECKING:
+    from complaint_form.pages import HtmlPages
 
 API_PATH = "/api/klachten"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
@@ -82,7 +85,14 @@ app = APIGatewayHttpResolver(
                     max_age=600),
     json_body_deserializer=parse_json_body,
 )
-pages = HtmlPages(site_url=settings.site_url, api_url=API_PATH)
+
+
+@lru_cache(maxsize=1)
+def html_pages() -> HtmlPages:
+    # Only form posts without JavaScript need HTML; most cold starts never load it.
+    from complaint_form.pages import HtmlPages
+
+    return HtmlPages(site_url=settings.site_url, api_url=API_PATH)
 
 
 def register_lambda_context(app: APIGatewayHttpResolver,
@@ -162,7 +172,7 @@ def get_confirmation(reference: str) -> Response[str]:
     complaint = services.repository.get(reference) if is_reference(reference) else None
     if complaint is None:
         raise NotFoundError(reference)
-    return _html(HTTPStatus.OK, pages.confirmation(services.registry, complaint))
+    return _html(HTTPStatus.OK, html_pages().confirmation(services.registry, complaint))
 
 
 def _answer_invalid(errors: dict[str, str]) -> Response[str]:
@@ -175,10 +185,10 @@ def _answer_invalid(errors: dict[str, str]) -> Response[str]:
     values = _form_values()
     provider = registry.provider(values.get("provider", ""))
     if provider is None:
-        return _html(HTTPStatus.UNPROCESSABLE_ENTITY, pages.message(
+        return _html(HTTPStatus.UNPROCESSABLE_ENTITY, html_pages().message(
             registry, "Zorgaanbieder niet gevonden", messages.invalid("provider"), "error"))
     return _html(HTTPStatus.UNPROCESSABLE_ENTITY,
-                 pages.form_with_errors(registry, provider, values, errors))
+                 html_pages().form_with_errors(registry, provider, values, errors))
 
 
 @app.exception_handler(RequestValidationError)
@@ -247,8 +257,8 @@ def answer_storage_unavailable(error: StorageUnavailableError) -> Response[str]:
         values = _form_values()
         provider = registry.provider(values.get("provider", ""))
         if provider is not None:
-            return _html(HTTPStatus.SERVICE_UNAVAILABLE,
-                         pages.form_with_errors(registry, provider, values, {}, notice), headers)
+            page = html_pages().form_with_errors(registry, provider, values, {}, notice)
+            return _html(HTTPStatus.SERVICE_UNAVAILABLE, page, headers)
     return _simple(HTTPStatus.SERVICE_UNAVAILABLE, "Probeer het later opnieuw", notice,
                    headers=headers)
 
@@ -262,7 +272,7 @@ def answer_not_found(error: NotFoundError) -> Response[str]:
 def _simple(status: HTTPStatus, title: str, text: str, headers: dict[str, str] | None = None,
             as_html: bool | None = None) -> Response[str]:
     if as_html if as_html is not None else _is_form_post():
-        page = pages.message(get_services().registry, title, text, "error")
+        page = html_pages().message(get_services().registry, title, text, "error")
         return _html(status, page, headers)
     return _json(status, {"message": text}, headers)
 

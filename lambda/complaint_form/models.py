@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import NAMESPACE_URL, uuid5
 
-import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -46,6 +45,9 @@ def _multi_line(value: str) -> str:
 
 
 def _valid_phone(value: str) -> str:
+    # phonenumbers loads its metadata on import; only forms with a phone number need it.
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException as exc:

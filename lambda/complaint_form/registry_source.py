@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from klachtenportaal.loader import load_registry
 from klachtenportaal.registry import Registry
 
 
@@ -12,4 +11,6 @@ def load_registry_file(path: Path) -> Registry:
     if path.suffix == ".json":
         # Validated when it was exported; JSON parses far faster than YAML with positions.
         return Registry.model_validate_json(path.read_bytes())
+    from klachtenportaal.loader import load_registry
+
     return load_registry(path)

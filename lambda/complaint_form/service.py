@@ -7,9 +7,10 @@ and are sent by `retry_pending_emails` (scheduled), so nothing is silently dropp
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger, Metrics
@@ -27,7 +28,6 @@ from complaint_form.dynamodb import (
     EmailAlreadyClaimedError,
     ReferenceTakenError,
 )
-from complaint_form.emails import EmailRenderer
 from complaint_form.models import (
     ComplaintDeadlines,
     ComplaintDetails,
@@ -39,11 +39,12 @@ from complaint_form.models import (
     SubmissionReceipt,
 )
 from complaint_form.references import new_reference
-from complaint_form.registry_source import load_registry_file
 from complaint_form.ses import Email, EmailNotSentError, Mailer
 from complaint_form.settings import Settings, get_settings
-from klachtenportaal.deadlines import compute_deadlines
-from klachtenportaal.registry import Provider, Registry
+
+if TYPE_CHECKING:
+    from complaint_form.emails import EmailRenderer
+    from klachtenportaal.registry import Provider, Registry
 
 logger = Logger(service="complaint-form")
 metrics = Metrics(namespace="Klachtenportaal", service="complaint-form")
@@ -70,18 +71,28 @@ def _utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """What the service needs from outside; built once per cold start, replaced in tests."""
+    """What the service needs from outside; built once per cold start, replaced in tests.
+
+    The registry, templates and holiday calendar are loaded on first use rather than at
+    import: a cold start then costs only what the first request needs.
+    """
 
     settings: Settings
     repository: ComplaintRepository
     mailer: Mailer
-    renderer: EmailRenderer = field(default_factory=EmailRenderer)
     clock: Callable[[], datetime] = _utc_now
 
     @cached_property
     def registry(self) -> Registry:
-        # Loaded on first use, not at import, to keep the cold start short.
+        from complaint_form.registry_source import load_registry_file
+
         return load_registry_file(self.settings.registry_path)
+
+    @cached_property
+    def renderer(self) -> EmailRenderer:
+        from complaint_form.emails import EmailRenderer
+
+        return EmailRenderer()
 
     def reload_registry(self) -> None:
         """Forget the loaded registry (local runs reload it after an edit)."""
@@ -105,20 +116,32 @@ idempotency_config = IdempotencyConfig(
 )
 
 
-@lru_cache(maxsize=1)
-def _persistence_store() -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table_name)
-
-
-@idempotent_function(
-    data_keyword_argument="request",
-    config=idempotency_config,
-    persistence_store=_persistence_store(),
-    output_serializer=PydanticSerializer(model=SubmissionReceipt),
-)
 def submit_complaint(*, request: ComplaintRequest,
                      services: Services | None = None) -> SubmissionReceipt:
-    """Accept one form submission: store it, then confirm it by e-mail."""
+    """Accept one form submission: store it, then confirm it by e-mail.
+
+    Idempotent on `request.submission_id`: a repeat returns the first answer.
+    """
+    receipt: SubmissionReceipt = _idempotent_submit()(request=request, services=services)
+    return receipt
+
+
+@lru_cache(maxsize=1)
+def _idempotent_submit() -> Callable[..., SubmissionReceipt]:
+    # Made on first use: the persistence layer creates a boto3 client, which would
+    # otherwise be paid for in every cold start, even one that only answers a preflight.
+    persistence = DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table_name)
+    decorate = idempotent_function(
+        data_keyword_argument="request",
+        config=idempotency_config,
+        persistence_store=persistence,
+        output_serializer=PydanticSerializer(model=SubmissionReceipt),
+    )
+    submit: Callable[..., SubmissionReceipt] = decorate(_submit)
+    return submit
+
+
+def _submit(*, request: ComplaintRequest, services: Services | None = None) -> SubmissionReceipt:
     services = services or get_services()
     _reject_spam(request, services)
     provider = _check_against_registry(request, services.registry)
@@ -177,6 +200,8 @@ def _check_against_registry(request: ComplaintRequest, registry: Registry) -> Pr
 
 def _new_complaint(request: ComplaintRequest, provider: Provider,
                    services: Services) -> StoredComplaint:
+    from klachtenportaal.deadlines import compute_deadlines
+
     registry = services.registry
     now = services.clock()
     received_on = now.astimezone(AMSTERDAM).date()
