@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 ENV    ?= test
 
-.PHONY: setup validate schema openapi build serve test lint deploy destroy clean
+.PHONY: setup validate schema openapi build serve test lint bench deploy destroy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ $(CHROMIUM):
 
 test: setup lint $(CHROMIUM) ## Run every test (unit, integration, browser)
 	$(BIN)/pytest
+
+bench: setup ## Run the benchmarks (bench/README.md); results in bench/results/latest.md
+	$(BIN)/python -m bench.run
 
 deploy: setup ## Build and deploy everything to AWS (infra/environments/$(ENV).json)
 	$(BIN)/python -m infra.deploy deploy --env $(ENV)

@@ -1,0 +1,422 @@
+"""Benchmarks: site build at scale, page weight, Lambda cold start and warm time, local serve.
+
+`make bench` (or `python -m bench.run`) prints Markdown tables and writes them to
+`bench/results/latest.md`. Every figure comes from a run on this machine; nothing is assumed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+PYTHON = sys.executable
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
+    lines = [f"### {title}", "", "| " + " | ".join(header) + " |",
+             "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def timed(command: list[str], cwd: Path = REPO, env: dict[str, str] | None = None
+          ) -> tuple[float, int]:
+    """Wall time (s) and peak resident memory (MB) of a command, via GNU time."""
+    out = Path(tempfile.mktemp(suffix=".time"))
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", str(out), *command],
+                            cwd=cwd, env=env or ENV, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{command} failed:\n{result.stdout}\n{result.stderr}")
+    seconds, kilobytes = out.read_text().split()[-2:]
+    out.unlink()
+    return float(seconds), int(kilobytes) // 1024
+
+
+def size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def ensure_hugo() -> str | None:
+    if shutil.which("hugo"):
+        return shutil.which("hugo")
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=False,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    return shutil.which("hugo")
+
+
+# -- the site --------------------------------------------------------------------------
+
+def write_hugo_site(registry_path: Path, shell_page: Path, target: Path) -> None:
+    """The same provider pages as Markdown, in a Hugo site whose layout is our page shell."""
+    import jinja2
+
+    from klachtenportaal.loader import load_registry
+    from klachtenportaal.render import provider_sections
+
+    registry = load_registry(registry_path)
+    html = shell_page.read_text(encoding="utf-8")
+    start = html.index('<article class="md-content__inner md-typeset">')
+    end = html.index("</article>", start)
+    layout = (html[:start] + '<article class="md-content__inner md-typeset">'
+              "<h1>{{ .Title }}</h1>{{ .Content }}" + html[end:])
+    layout = re.sub(r"<title>.*?</title>", "<title>{{ .Title }} - Klachtenportaal Zorg</title>",
+                    layout, flags=re.S)
+    (target / "layouts" / "_default").mkdir(parents=True)
+    (target / "layouts" / "_default" / "single.html").write_text(layout, encoding="utf-8")
+    (target / "hugo.toml").write_text(
+        'baseURL = "http://localhost:8000/"\nlanguageCode = "nl"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "home", "section", "404", '
+        '"robotsTXT"]\n', encoding="utf-8")
+    content = target / "content" / "aanbieders"
+    content.mkdir(parents=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(BENCH), autoescape=False,
+                             undefined=jinja2.StrictUndefined)
+    template = env.get_template("hugo_provider.md")
+    for provider in registry.providers:
+        (content / f"{provider.slug}.md").write_text(template.render(
+            provider=provider, portal=registry.portal,
+            sections=provider_sections(registry, provider)), encoding="utf-8")
+
+
+JINJA_FLOOR = """
+import sys
+from pathlib import Path
+from klachtenportaal.loader import load_registry
+from klachtenportaal.render import PageRenderer
+from klachtenportaal import shell
+registry = load_registry(Path(sys.argv[1]))
+page_shell = Path(sys.argv[2]).read_text(encoding="utf-8")
+out = Path(sys.argv[3])
+renderer = PageRenderer(registry)
+for provider in registry.providers:
+    page = renderer.provider_page(provider)
+    shell.write_page(out, page, shell.splice(page_shell, page))
+"""
+
+
+def bench_build(sizes: list[int], work: Path) -> tuple[str, dict[int, Any]]:
+    from klachtenportaal.synthetic import write_synthetic_registry
+
+    hugo = ensure_hugo()
+    rows: list[list[Any]] = []
+    facts: dict[int, Any] = {}
+    for count in sizes:
+        registry = write_synthetic_registry(REPO / "providers.yaml", count,
+                                            work / f"providers-{count}.yaml")
+        site = work / f"site-{count}"
+        seconds, memory = timed([PYTHON, "-m", "klachtenportaal.cli", "build", "--registry",
+                                 str(registry), "--site-dir", str(site)])
+        pages = sorted(p for p in (site / "aanbieders").glob("*/index.html"))
+        # A shell for the floor and for Hugo: a built provider page with markers for the body.
+        shell_page = work / f"shell-{count}.html"
+        shell_page.write_text(_shell_from(pages[0]), encoding="utf-8")
+        floor_out = work / f"floor-{count}"
+        floor_s, _ = timed([PYTHON, "-c", JINJA_FLOOR, str(registry), str(shell_page),
+                                   str(floor_out)])
+        hugo_s: float | str = "n/a"
+        if hugo:
+            hugo_site = work / f"hugo-{count}"
+            write_hugo_site(registry, pages[0], hugo_site)
+            hugo_s, _ = timed([hugo, "--quiet", "-d", str(work / f"hugo-out-{count}")],
+                              cwd=hugo_site)
+        ratio_hugo = f"{seconds / hugo_s:.2f}" if isinstance(hugo_s, float) else "n/a"
+        rows.append([count, f"{seconds:.2f}", f"{seconds / count * 1000:.2f}", memory,
+                     f"{size_mb(site):.0f}", f"{floor_s:.2f}", f"{seconds / floor_s:.2f}",
+                     hugo_s if isinstance(hugo_s, str) else f"{hugo_s:.2f}", ratio_hugo])
+        facts[count] = {"build_s": seconds, "floor_s": floor_s, "hugo_s": hugo_s,
+                        "site": site}
+    header = ["providers", "build s", "ms/page", "peak MB", "output MB", "Jinja2 floor s",
+              "build/floor", "Hugo s", "build/Hugo"]
+    return table("Site build (`klachtenportaal build`, MkDocs --strict, cold)", header, rows), facts
+
+
+def _shell_from(page: Path) -> str:
+    from klachtenportaal import shell
+
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<article class="md-content__inner md-typeset">')
+    end = html.index("</article>", start)
+    body_start = html.index("</h1>", start) + len("</h1>")
+    html = html[:body_start] + shell.BODY_MARK + html[end:]
+    slug = page.parent.name
+    return (html.replace(f"aanbieders/{slug}/", shell.SHELL_URL)
+            .replace(re.search(r"<title>(.*?) - ", html).group(1), shell.TITLE_MARK))  # type: ignore[union-attr]
+
+
+def bench_weight(facts: dict[int, Any]) -> str:
+    rows = []
+    for count in sorted(facts):
+        site: Path = facts[count]["site"]
+        page = next((site / "aanbieders").glob("*/index.html"))
+        index = site / "aanbieders" / "index.html"
+        search = site / "search" / "search_index.json"
+        raw = index.stat().st_size + search.stat().st_size
+        zipped = len(gzip.compress(index.read_bytes())) + len(gzip.compress(search.read_bytes()))
+        rows.append([count, f"{page.stat().st_size / 1024:.1f}",
+                     f"{raw / 1024:.0f}", f"{zipped / 1024:.0f}"])
+    return table("Page weight", ["providers", "one provider page KB (HTML)",
+                                 "search + filter payload KB (raw)",
+                                 "search + filter payload KB (gzip)"], rows)
+
+
+def bench_rebuild(work: Path) -> str:
+    from klachtenportaal.synthetic import write_synthetic_registry
+
+    registry = write_synthetic_registry(REPO / "providers.yaml", 5000, work / "rebuild.yaml")
+    site = work / "rebuild-site"
+    timed([PYTHON, "-m", "klachtenportaal.cli", "build", "--registry", str(registry),
+           "--site-dir", str(site)])
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace("nemen we je klacht serieus", "nemen wij je klacht serieus",
+                                     1), encoding="utf-8")
+    seconds, _ = timed([PYTHON, "-m", "klachtenportaal.cli", "build", "--registry",
+                        str(registry), "--site-dir", str(site)])
+    return table("Rebuild after changing one provider (5,000 providers)",
+                 ["how", "seconds"], [["full rebuild (`make build`)", f"{seconds:.2f}"]])
+
+
+# -- the Lambda ------------------------------------------------------------------------
+
+def _median_run(code: str, runs: int = 9) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([PYTHON, "-c", code], check=True, env={**ENV, "AWS_DEFAULT_REGION":
+                                                                "eu-west-1"})
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_cold_start() -> str:
+    handler = _median_run("import complaint_form.app as a; a.get_settings()")
+    libraries = _median_run("import aws_lambda_powertools.event_handler, boto3, pydantic")
+    return table("Lambda cold start (fresh process, median of 9)",
+                 ["process", "seconds"],
+                 [["imports powertools event handler, boto3, pydantic", f"{libraries:.3f}"],
+                  ["imports the handler module and reads its settings", f"{handler:.3f}"],
+                  ["ratio", f"{handler / libraries:.2f}"]])
+
+
+@contextmanager
+def recorded_aws_calls() -> Iterator[list[tuple[Any, str, Any, float]]]:
+    """Every botocore call made meanwhile: (client, operation, parameters, seconds)."""
+    from botocore.client import BaseClient
+
+    calls: list[tuple[Any, str, Any, float]] = []
+    original = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def recording_call(self: Any, operation: str, params: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(self, operation, params)
+        finally:
+            calls.append((self, operation, copy.deepcopy(params), time.perf_counter() - start))
+
+    BaseClient._make_api_call = recording_call  # type: ignore[attr-defined]
+    try:
+        yield calls
+    finally:
+        BaseClient._make_api_call = original  # type: ignore[attr-defined]
+
+
+def _replaced(value: Any, old: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _replaced(v, old) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, old) for v in value]
+    if isinstance(value, str | bytes):
+        for before, after in old.items():
+            if isinstance(value, str):
+                value = value.replace(before, after)
+            else:
+                value = value.replace(before.encode(), after.encode())
+    return value
+
+
+def bench_warm(requests: int = 500) -> tuple[str, float]:
+    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                       "AWS_DEFAULT_REGION": "eu-west-1", "POWERTOOLS_METRICS_DISABLED": "true",
+                       "POWERTOOLS_LOG_LEVEL": "WARNING", "MIN_FILL_SECONDS": "0"})
+    import moto
+
+    with moto.mock_aws():
+        from complaint_form.app import lambda_handler
+        from complaint_form.settings import get_settings
+
+        from devserver.backend import LambdaContext, create_aws_resources
+
+        settings = get_settings()
+        create_aws_resources(settings.sender_email, settings.table_name,
+                             settings.idempotency_table_name)
+        body = json.loads((REPO / "tests" / "events" / "complaint.json").read_text())
+        template = json.loads((REPO / "tests" / "events" / "http_api_v2.json").read_text())
+        own, total, sample = [], [], []
+        for number in range(requests + 20):
+            event = {**template, "body": json.dumps({**body, "submission_id": str(uuid.uuid4())})}
+            with recorded_aws_calls() as calls:
+                start = time.perf_counter()
+                response = lambda_handler(event, LambdaContext())
+                elapsed = time.perf_counter() - start
+            assert response["statusCode"] == 201, response
+            if number >= 20:  # the first requests warm caches up
+                total.append(elapsed)
+                own.append(elapsed - sum(call[3] for call in calls))
+                sample = calls
+                reference = json.loads(response["body"])["reference"]
+        in_process = _replay_throughput(sample, reference, requests)
+    pct = statistics.quantiles(own, n=100)
+    rows = [["handler without AWS calls", f"{statistics.median(own) * 1000:.2f}",
+             f"{pct[94] * 1000:.2f}"],
+            ["handler with in-process moto", f"{statistics.median(total) * 1000:.2f}",
+             f"{statistics.quantiles(total, n=100)[94] * 1000:.2f}"]]
+    text = table(f"Warm handler, {requests} submissions ({len(sample)} AWS calls each)",
+                 ["what", "p50 ms", "p95 ms"], rows)
+    text += "\n" + table(
+        "The same AWS calls in-process against moto (one submission's calls replayed)",
+        ["calls per submission", "ms per submission", "submissions/s"],
+        [[len(sample), f"{1000 / in_process:.2f}", f"{in_process:.0f}"]])
+    return text, in_process
+
+
+def _replay_throughput(calls: list[tuple[Any, str, Any, float]], reference: str,
+                       count: int) -> float:
+    """Replays one submission's AWS calls `count` times with fresh keys; submissions/s."""
+    idempotency_keys = {params["Item"]["id"]["S"] for _, operation, params, _ in calls
+                        if operation == "PutItem" and "id" in params.get("Item", {})}
+    start = time.perf_counter()
+    for number in range(count):
+        fresh = {reference: f"KPZ-{number:04d}-BNCH"}
+        fresh |= {key: f"{key}-{number}" for key in idempotency_keys}
+        for client, operation, params, _ in calls:
+            client._make_api_call(operation, _replaced(params, fresh))
+    return count / (time.perf_counter() - start)
+
+
+def bench_serve(submissions: int, clients: int, in_process: float) -> str:
+    port = 8900 + os.getpid() % 90
+    work = Path(tempfile.mkdtemp(prefix="kp-serve-"))
+    env = {**ENV, "MIN_FILL_SECONDS": "0", "POWERTOOLS_LOG_LEVEL": "WARNING"}
+    log = (work / "server.log").open("w")
+    server = subprocess.Popen([PYTHON, "-m", "devserver", "--port", str(port), "--no-watch",
+                               "--outbox", str(work / "outbox"), "--site-dir",
+                               str(work / "site")], cwd=REPO, env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base + "/_dev/klachten/")
+        body = json.loads((REPO / "tests" / "events" / "complaint.json").read_text())
+        statuses: dict[int, int] = {}
+        lock = threading.Lock()
+        remaining = iter(range(submissions))
+
+        def client() -> None:
+            for _ in iter(lambda: next(remaining, None), None):
+                data = json.dumps({**body, "submission_id": str(uuid.uuid4())}).encode()
+                request = urllib.request.Request(base + "/api/klachten", data=data, headers={
+                    "Content-Type": "application/json"})
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as answer:
+                        status = answer.status
+                except urllib.error.HTTPError as error:
+                    status = error.code
+                with lock:
+                    statuses[status] = statuses.get(status, 0) + 1
+
+        start = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - start
+        with urllib.request.urlopen(base + "/_dev/klachten/") as answer:
+            stored = len(json.loads(answer.read()))
+        emails = len(list((work / "outbox").glob("*.eml")))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+    rate = submissions / elapsed
+    accepted = statuses.get(201, 0)
+    return table(f"Local serve: {submissions} submissions from {clients} concurrent clients",
+                 ["answers", "stored", "e-mails in outbox", "lost", "submissions/s",
+                  "share of in-process moto rate"],
+                 [[json.dumps(statuses), stored, emails, accepted - stored, f"{rate:.0f}",
+                   f"{rate / in_process:.0%}"]])
+
+
+def _wait_for(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,5000,10000")
+    parser.add_argument("--only", default="build,rebuild,lambda,serve")
+    parser.add_argument("--submissions", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    work = Path(tempfile.mkdtemp(prefix="kp-bench-"))
+    parts = [f"# Benchmark results\n\nMachine: {os.cpu_count()} cores, "
+             f"{platform.python_implementation()} {platform.python_version()}, "
+             f"{platform.machine()}; run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"]
+    try:
+        if "build" in only:
+            text, facts = bench_build([int(n) for n in args.sizes.split(",")], work)
+            parts += [text, bench_weight(facts)]
+        if "rebuild" in only:
+            parts.append(bench_rebuild(work))
+        in_process = 0.0
+        if "lambda" in only or "serve" in only:
+            parts.append(bench_cold_start())
+            text, in_process = bench_warm()
+            parts.append(text)
+        if "serve" in only:
+            parts.append(bench_serve(args.submissions, args.clients, in_process))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report = "\n".join(parts)
+    results = BENCH / "results"
+    results.mkdir(exist_ok=True)
+    (results / "latest.md").write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
