@@ -108,10 +108,11 @@ class LocalBackend:
 
     def references(self) -> list[str]:
         with self._lock:
-            client = self.services.repository.client
-            items = client.scan(TableName=self.services.settings.table_name,
-                                ProjectionExpression="pk")["Items"]
-        return sorted(item["pk"]["S"].removeprefix("KLACHT#") for item in items)
+            paginator = self.services.repository.client.get_paginator("scan")
+            pages = paginator.paginate(TableName=self.services.settings.table_name,
+                                       ProjectionExpression="pk")
+            keys = [item["pk"]["S"] for page in pages for item in page["Items"]]
+        return sorted(key.removeprefix("KLACHT#") for key in keys if key.startswith("KLACHT#"))
 
     def stored(self, reference: str) -> dict[str, Any] | None:
         with self._lock:

@@ -73,7 +73,13 @@ class Handler(SimpleHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         event = to_event(self.command, self.path, dict(self.headers.items()), body,
                          self.client_address[0])
-        status, headers, data = from_response(self.backend.handle(event))
+        try:
+            response = self.backend.handle(event)
+        except Exception as exc:
+            sys.stderr.write(f"lambda_failed {type(exc).__name__}\n")
+            response = {"statusCode": 502, "headers": {"Content-Type": "application/json"},
+                        "body": '{"message": "Internal Server Error"}'}
+        status, headers, data = from_response(response)
         self._reply(status, headers, b"" if self.command == "HEAD" else data)
 
     def _stored(self) -> None:
@@ -97,6 +103,11 @@ class Handler(SimpleHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None,
                    explain: str | None = None) -> None:
+        if code == HTTPStatus.NOT_IMPLEMENTED:
+            # A method nobody handles (TRACE, CONNECT ...): a client error, as API Gateway says.
+            self._reply(HTTPStatus.METHOD_NOT_ALLOWED, [("Allow", "GET, HEAD, POST, OPTIONS")],
+                        b"")
+            return
         page = Path(self.directory) / "404.html"
         if code == HTTPStatus.NOT_FOUND and page.exists():
             self._reply(code, [("Content-Type", "text/html; charset=utf-8")], page.read_bytes())

@@ -18,11 +18,14 @@ os.environ.update({
 })
 os.environ.pop("AWS_PROFILE", None)
 
+from collections.abc import Iterator
+
 import moto  # noqa: F401
 import pytest
 
 from klachtenportaal.loader import load_registry
 from klachtenportaal.registry import Registry
+from tests.local_product import LocalProduct, running_product
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,3 +38,10 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     return load_registry(REPO_ROOT / "providers.yaml")
+
+
+@pytest.fixture(scope="session")
+def product(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalProduct]:
+    """`make serve` on a free port: the site and the backend over real HTTP, moto behind it."""
+    with running_product(repo_root, tmp_path_factory.mktemp("serve")) as running:
+        yield running

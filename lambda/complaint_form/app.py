@@ -7,6 +7,7 @@ Routes parse and call one service function; every exception becomes an HTTP answ
 from __future__ import annotations
 
 import json
+import traceback
 from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,18 @@ class PayloadTooLargeError(Exception):
 
 class MalformedBodyError(Exception):
     """The request body is not a JSON object the form could have sent."""
+
+
+class UnsupportedContentTypeError(Exception):
+    """The body is neither JSON nor an HTML form post (the only two the API documents)."""
+
+
+DOCUMENTED_CONTENT_TYPES = ("application/json", FORM_CONTENT_TYPE)
+
+
+def _content_type_documented() -> bool:
+    content_type = app.current_event.headers.get("content-type", "application/json")
+    return content_type.strip().lower().startswith(DOCUMENTED_CONTENT_TYPES)
 
 
 def parse_json_body(body: str) -> dict[str, Any]:
@@ -149,6 +162,8 @@ def _answers(**described: str) -> dict[int, Any]:
               s422="Invalid fields, with one Dutch message per field",
               s503="Storage unavailable; nothing stored, try again"))
 def post_complaint(complaint: ComplaintRequest) -> Response[str]:
+    if not _content_type_documented():
+        raise UnsupportedContentTypeError
     receipt: SubmissionReceipt = submit_complaint(request=complaint)
     if _is_form_post():
         location = f"{API_PATH}/{receipt.reference}/ontvangstbevestiging"
@@ -193,6 +208,8 @@ def _answer_invalid(errors: dict[str, str]) -> Response[str]:
 
 @app.exception_handler(RequestValidationError)
 def answer_validation_error(error: RequestValidationError) -> Response[str]:
+    if not _content_type_documented():
+        return _unsupported_type()
     failures = error.errors()
     if any(failure.get("type") == "json_invalid" or failure.get("loc") == ("body",)
            for failure in failures):
@@ -225,8 +242,12 @@ def answer_too_large(error: PayloadTooLargeError) -> Response[str]:
                    "opnieuw.")
 
 
-@app.exception_handler(RequestUnsupportedContentType)
-def answer_unsupported_type(error: RequestUnsupportedContentType) -> Response[str]:
+@app.exception_handler([RequestUnsupportedContentType, UnsupportedContentTypeError])
+def answer_unsupported_type(error: Exception) -> Response[str]:
+    return _unsupported_type()
+
+
+def _unsupported_type() -> Response[str]:
     return _json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {
         "message": "Stuur het formulier als application/json of "
                    "application/x-www-form-urlencoded."})
@@ -267,6 +288,21 @@ def answer_storage_unavailable(error: StorageUnavailableError) -> Response[str]:
 def answer_not_found(error: NotFoundError) -> Response[str]:
     return _simple(HTTPStatus.NOT_FOUND, "Niet gevonden", "Deze pagina bestaat niet.",
                    as_html=app.current_event.http_method == "GET")
+
+
+@app.exception_handler(Exception)
+def answer_unexpected(error: Exception) -> Response[str]:
+    # A body the API does not document can make the framework's own parsing fail
+    # (multipart without boundary, say): that is the client's 415, not our 500.
+    if app.current_event.http_method == "POST" and not _content_type_documented():
+        return _unsupported_type()
+    # Type and place only: an exception's message may quote what the client typed.
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    logger.error("unexpected_error", error_type=type(error).__name__,
+                 where=f"{frame.filename}:{frame.lineno}" if frame else None)
+    return _simple(HTTPStatus.INTERNAL_SERVER_ERROR, "Er ging iets mis",
+                   "Er ging bij ons iets mis. Je klacht is niet bewaard. Probeer het later "
+                   "opnieuw, of mail of bel ons.")
 
 
 def _simple(status: HTTPStatus, title: str, text: str, headers: dict[str, str] | None = None,

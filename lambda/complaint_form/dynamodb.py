@@ -109,18 +109,42 @@ class ComplaintRepository:
             self._client = boto3.client("dynamodb")
         return self._client
 
+    def claim_submission(self, submission_id: str, reference: str, expires_at: int,
+                         *, replace: bool = False) -> str:
+        """Record that `submission_id` is stored under `reference`, before the complaint
+        itself is written. Returns the reference it already had, if it was claimed before
+        (a retry after a failure), else `reference`."""
+        marker = {"pk": {"S": f"SUBMISSION#{submission_id}"}, "sk": {"S": "SUBMISSION"},
+                  "reference": {"S": reference}, "expires_at": {"N": str(expires_at)}}
+        # Replacing is for the one case where the reference had to change before storing.
+        condition = "attribute_exists(pk)" if replace else "attribute_not_exists(pk)"
+        try:
+            self.client.put_item(TableName=self.table_name, Item=marker,
+                                 ConditionExpression=condition)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+            return self._reference_of(submission_id)
+        return reference
+
     def add(self, complaint: StoredComplaint) -> None:
         """Store a new complaint; never overwrites one with the same reference."""
         try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=_to_item(complaint),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+            self.client.put_item(TableName=self.table_name, Item=_to_item(complaint),
+                                 ConditionExpression="attribute_not_exists(pk)")
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise ReferenceTakenError(complaint.reference) from exc
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def _reference_of(self, submission_id: str) -> str:
+        try:
+            answer = self.client.get_item(
+                TableName=self.table_name, ConsistentRead=True,
+                Key={"pk": {"S": f"SUBMISSION#{submission_id}"}, "sk": {"S": "SUBMISSION"}})
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        return str(answer["Item"]["reference"]["S"])
 
     def get(self, reference: str) -> StoredComplaint | None:
         try:

@@ -37,6 +37,9 @@ def _reject_controls(value: str, *, multiline: bool) -> str:
 
 
 def _single_line(value: str) -> str:
+    # Names never hold angle brackets; refusing them keeps markup out of every header and page.
+    if "<" in value or ">" in value:
+        raise ValueError("angle brackets are not allowed")
     return _reject_controls(value, multiline=False)
 
 
@@ -127,13 +130,17 @@ class ComplaintRequest(BaseModel):
     def _from_form_post(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        # A form post arrives with every value a list of strings; JSON never does that.
+        form_post = bool(data) and all(
+            isinstance(value, list) and all(isinstance(item, str) for item in value)
+            for value in data.values())
         normalised: dict[str, Any] = {}
         for key, value in data.items():
-            if isinstance(value, list) and len(value) == 1:
+            if form_post and len(value) == 1:
                 value = value[0]
             if isinstance(value, str) and value.strip() == "" and key != "website":
                 continue
-            if key in _FORM_FLAGS and value in {"on", "ja"}:
+            if key in _FORM_FLAGS and isinstance(value, str) and value in {"on", "ja"}:
                 value = True
             normalised[key] = value
         if normalised.get("regeling") == "onbekend":

@@ -145,10 +145,15 @@ def _submit(*, request: ComplaintRequest, services: Services | None = None) -> S
     services = services or get_services()
     _reject_spam(request, services)
     provider = _check_against_registry(request, services.registry)
-    complaint = _store_new(_new_complaint(request, provider, services), services)
-    logger.info("submission_stored", reference=complaint.reference, kind=complaint.kind)
-    metrics.add_metric(name="ComplaintStored", unit=MetricUnit.Count, value=1)
-    complaint = _send_emails(complaint, services, claimed=True)
+    complaint, earlier = _store(_new_complaint(request, provider, services), services)
+    if earlier:
+        # An earlier attempt stored it and then failed: finish that one, store nothing new.
+        logger.info("submission_resumed", reference=complaint.reference)
+        complaint = _send_emails(complaint, services, claimed=False)
+    else:
+        logger.info("submission_stored", reference=complaint.reference, kind=complaint.kind)
+        metrics.add_metric(name="ComplaintStored", unit=MetricUnit.Count, value=1)
+        complaint = _send_emails(complaint, services, claimed=True)
     return SubmissionReceipt(
         reference=complaint.reference,
         kind=complaint.kind,
@@ -247,14 +252,30 @@ def _new_complaint(request: ComplaintRequest, provider: Provider,
     )
 
 
-def _store_new(complaint: StoredComplaint, services: Services,
-               attempts: int = 5) -> StoredComplaint:
+def _store(complaint: StoredComplaint, services: Services,
+           attempts: int = 5) -> tuple[StoredComplaint, bool]:
+    """Store `complaint` unless its submission was stored before; then return that one.
+
+    The submission id is claimed first, with the reference it will get; a retry after a
+    failure finds the claim and goes on with the complaint it names (writing it, if the
+    failure came between the claim and the complaint).
+    """
+    repository = services.repository
+    reference = repository.claim_submission(complaint.submission_id, complaint.reference,
+                                            complaint.expires_at)
+    if reference != complaint.reference:
+        earlier = repository.get(reference)
+        if earlier is not None:
+            return earlier, True
+        complaint = complaint.model_copy(update={"reference": reference})
     for _ in range(attempts):
         try:
-            services.repository.add(complaint)
-            return complaint
+            repository.add(complaint)
+            return complaint, False
         except ReferenceTakenError:
             complaint = complaint.model_copy(update={"reference": new_reference()})
+            repository.claim_submission(complaint.submission_id, complaint.reference,
+                                        complaint.expires_at, replace=True)
     raise ReferenceTakenError("no free reference found")
 
 

@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import LocalProduct
+from tests.local_product import LocalProduct
 
 PAGES = ["", "procedures/wkkgz/", "aanbieders/", "aanbieders/dragon-coaching/",
          "aanbieders/burgercoaching/", "aanbieders/zorgkracht-12/"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LocalProduct
+from tests.local_product import LocalProduct
 
 PROVIDER = "aanbieders/dragon-coaching/"
 REFERENCE = re.compile(r"KPZ-[0-9A-Z]{4}-[0-9A-Z]{4}")

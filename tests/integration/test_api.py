@@ -101,8 +101,8 @@ def test_post_complaint_puts_the_text_in_the_email_only_when_asked(aws: Any) -> 
 
 
 def test_post_complaint_escapes_markup_in_the_html_email(aws: Any) -> None:
-    invoke(json_event(complaint_body(send_copy=True, name="<script>alert(1)</script>",
-                                     description="<img src=x onerror=alert(1)>")))
+    invoke(json_event(complaint_body(send_copy=True, description="<script>alert(1)</script>",
+                                     desired_outcome="<img src=x onerror=alert(1)>")))
     html = message_text(sent_messages()[0], "html")
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html

@@ -48,12 +48,12 @@ def test_site_build_provider_page_is_a_full_page_in_the_site_shell(built_site: P
 
 def test_site_build_provider_steps_come_in_order_per_regime(built_site: Path) -> None:
     body = article(page(built_site, "aanbieders/zorgkracht-12"))
-    wmo = body[body.index('id="regeling-wmo"'):]
+    wmo = body[body.index('id="procedure-wmo"'):]
     own = wmo.index("Esther Bronsema")
     portal = wmo.index("Dien je klacht in bij Klachtenportaal Zorg")
     commission = wmo.index("Niet tevreden? Naar de commissie")
     assert own < portal < commission
-    jeugd = body[body.index('id="regeling-jeugdwet"'):body.index('id="regeling-wmo"')]
+    jeugd = body[body.index('id="procedure-jeugdwet"'):body.index('id="procedure-wmo"')]
     assert "Esther Bronsema" not in jeugd, "Wmo-only steps must not show under the Jeugdwet"
 
 
@@ -123,3 +123,9 @@ def test_site_build_thousand_provider_registry_builds(repo_root: Path, tmp_path:
     assert len(pages) == 1000
     index = page(tmp_path / "site", "aanbieders")
     assert index.count('<li><a href="') >= 1000
+
+
+@pytest.mark.parametrize("slug", ["dragon-coaching", "burgercoaching", "zorgkracht-12"])
+def test_site_build_provider_page_ids_are_unique(built_site: Path, slug: str) -> None:
+    ids = re.findall(r'\sid="([^"]+)"', page(built_site, f"aanbieders/{slug}"))
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -1,0 +1,75 @@
+"""Script typed into the form never runs: not on the confirmation, the error page or in e-mail."""
+
+from __future__ import annotations
+
+import urllib.parse
+import urllib.request
+from email import message_from_bytes, policy
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.backend import complaint_body
+from tests.local_product import LocalProduct
+
+SCRIPT = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+
+
+def ran(page: Page) -> bool:
+    return bool(page.evaluate("() => window.__pwned === 1"))
+
+
+def test_script_in_free_text_runs_neither_on_confirmation_nor_in_email(
+        page: Page, browser: Browser, product: LocalProduct) -> None:
+    page.goto(product.url + "aanbieders/zorgkracht-12/")
+    page.check("#kind-klacht")
+    page.check("#regeling-wmo")
+    page.check("#role-vertegenwoordiger")
+    page.fill("#client_name", "Tim")
+    page.fill("#relation", "vader")
+    page.fill("#name", "Sanne")
+    page.fill("#email", "sanne@example.nl")
+    page.fill("#description", SCRIPT)
+    page.fill("#desired_outcome", SCRIPT)
+    page.check("#discussed_with_provider-nee")
+    page.check("#wants_officer_support-ja")
+    page.check("#contact_preference-email")
+    page.check("#send_copy")
+    page.check("#consent")
+    page.click("button[type=submit]")
+    reference = page.locator("[data-kp-confirmation] [data-kp-reference]").inner_text()
+    assert not ran(page)
+    # The ontvangstbevestiging quotes the text; opened as a page, nothing of it runs.
+    [path] = [p for p in product.emails() if reference in p.name and
+              b"sanne@example.nl" in p.read_bytes()]
+    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    html = message.get_body(preferencelist=("html",))
+    assert html is not None
+    mail_page = browser.new_page()
+    mail_page.set_content(str(html.get_content()))
+    expect(mail_page.locator("body")).to_contain_text("window.__pwned=1")
+    assert not ran(mail_page)
+    mail_page.close()
+
+
+def test_script_in_a_rejected_name_does_not_run_on_the_error_page(
+        browser: Browser, product: LocalProduct) -> None:
+    # GIVEN the form posted without JavaScript, with script as the name
+    fields = {key: ("ja" if value is True else str(value))
+              for key, value in complaint_body(name=SCRIPT, submission_id=None).items()
+              if value is not False and value is not None}
+    request = urllib.request.Request(
+        product.url + "api/klachten", data=urllib.parse.urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.urlopen(request)
+        raise AssertionError("script in a name was accepted")
+    except urllib.error.HTTPError as error:
+        assert error.code == 422
+        html = error.read().decode()
+    # WHEN that answer is shown in a browser with JavaScript on
+    page = browser.new_page()
+    page.set_content(html)
+    # THEN the typed text is back in the field, as text, and nothing ran
+    expect(page.locator("#name")).to_have_value(SCRIPT)
+    assert not ran(page)
+    page.close()

@@ -1,0 +1,158 @@
+"""Faults: the storage or the mail service failing, and a Lambda invoked twice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from tests.backend import (
+    LambdaContext,
+    complaint_body,
+    create_aws_resources,
+    json_event,
+    sent_messages,
+    stored_items,
+)
+
+RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+class Failing:
+    """A real (moto) client whose named operations fail the first `times` calls."""
+
+    def __init__(self, client: Any, operation: str, code: str, times: int) -> None:
+        self._client = client
+        self._operation = operation
+        self._code = code
+        self.remaining = times
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(self._client, name)
+        if name != self._operation:
+            return real
+
+        def failing(*args: Any, **kwargs: Any) -> Any:
+            if self.remaining > 0:
+                self.remaining -= 1
+                raise ClientError({"Error": {"Code": self._code, "Message": "injected"}},
+                                  self._operation)
+            return real(*args, **kwargs)
+
+        return failing
+
+
+@pytest.fixture
+def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    with mock_aws():
+        from complaint_form.service import get_services
+
+        services = get_services()
+        settings = services.settings
+        create_aws_resources(settings.sender_email, settings.table_name,
+                             settings.idempotency_table_name)
+        monkeypatch.setattr(services, "clock", lambda: RECEIVED)
+        yield services
+
+
+def invoke(event: dict[str, Any]) -> dict[str, Any]:
+    from complaint_form.app import lambda_handler
+
+    response: dict[str, Any] = lambda_handler(event, LambdaContext())
+    return response
+
+
+def test_throttled_storage_answers_503_stores_nothing_and_the_retry_stores_once(
+        services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN DynamoDB throttles the first write
+    failing = Failing(services.repository.client, "put_item",
+                      "ProvisionedThroughputExceededException", times=1)
+    monkeypatch.setattr(services.repository, "_client", failing)
+    # WHEN the complaint is sent THEN the client is asked to try again; nothing is stored
+    assert invoke(json_event(complaint_body()))["statusCode"] == 503
+    assert stored_items(services.settings.table_name) == []
+    assert sent_messages() == []
+    # WHEN the client retries with the same submission id THEN exactly one complaint exists
+    assert invoke(json_event(complaint_body()))["statusCode"] == 201
+    assert len(stored_items(services.settings.table_name)) == 1
+    assert len(sent_messages()) == 2
+
+
+def test_throttled_mail_keeps_the_complaint_and_the_retry_sends_each_mail_once(
+        services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.service import retry_pending_emails
+
+    failing = Failing(services.mailer.client, "send_email", "TooManyRequestsException",
+                      times=2)
+    monkeypatch.setattr(services.mailer, "_client", failing)
+    response = invoke(json_event(complaint_body()))
+    assert response["statusCode"] == 201
+    [item] = stored_items(services.settings.table_name)
+    assert {record["status"] for record in item["emails"].values()} == {"pending"}
+    assert retry_pending_emails() == 2
+    assert retry_pending_emails() == 0
+    assert len(sent_messages()) == 2
+
+
+def test_lambda_invoked_twice_for_one_request_makes_one_complaint_and_one_mail_each(
+        services: Any) -> None:
+    event = json_event(complaint_body())
+    first, second = invoke(event), invoke(event)
+    assert first["statusCode"] == second["statusCode"] == 201
+    assert first["body"] == second["body"]
+    assert len(stored_items(services.settings.table_name)) == 1
+    assert [m["To"] for m in sent_messages()] == ["sanne@example.nl",
+                                                  "info@klachtenportaalzorg.nl"]
+
+
+def test_failure_after_storing_is_resumed_by_the_retry_not_stored_twice(
+        services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.service import retry_pending_emails
+
+    # GIVEN the Lambda dies after storing, before the e-mails (say, a timeout)
+    def die(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("Lambda timed out")
+
+    monkeypatch.setattr(services.mailer, "send", die)
+    with pytest.raises(RuntimeError):
+        from complaint_form.models import ComplaintRequest
+        from complaint_form.service import submit_complaint
+
+        submit_complaint(request=ComplaintRequest.model_validate(complaint_body()))
+    assert len(stored_items(services.settings.table_name)) == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(services, "clock", lambda: RECEIVED)
+    # WHEN API Gateway's client retries the same submission
+    response = invoke(json_event(complaint_body()))
+    # THEN it gets the same complaint back, nothing is stored twice, and the e-mails that the
+    # dead attempt had claimed are sent by the retry once the claim has gone stale
+    assert response["statusCode"] == 201
+    [item] = stored_items(services.settings.table_name)
+    assert item["reference"] in response["body"]
+    monkeypatch.setattr(services, "clock", lambda: datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    assert retry_pending_emails() == 2
+    assert len(sent_messages()) == 2
+
+
+def test_a_reference_already_taken_is_replaced_before_storing(
+        services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import complaint_form.service as service
+
+    # GIVEN a stored complaint, and a reference generator that repeats its reference once
+    taken = json.loads(invoke(json_event(complaint_body()))["body"])["reference"]
+    fresh = iter([taken, "KPZ-NEW2-NEW3"])
+    monkeypatch.setattr(service, "new_reference", lambda: next(fresh))
+    # WHEN another complaint comes in
+    submission = "7e3b1c2a-2222-4222-8222-2222bbbb3333"
+    second = invoke(json_event(complaint_body(submission_id=submission)))
+    # THEN it is stored under a new reference, and a repeat of it finds that one
+    assert json.loads(second["body"])["reference"] == "KPZ-NEW2-NEW3"
+    assert {item["reference"] for item in stored_items(services.settings.table_name)} == {
+        taken, "KPZ-NEW2-NEW3"}
+    assert services.repository.claim_submission(submission, "KPZ-YYYY-YYYY", 0) == \
+        "KPZ-NEW2-NEW3"

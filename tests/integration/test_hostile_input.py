@@ -1,0 +1,140 @@
+"""A corpus of hostile input against the API.
+
+Input that breaks a rule gets a specific 4xx and stores nothing. Free-text fields (what
+happened, the outcome wanted) may hold any printable text, markup and SQL-looking text
+included: that is stored as text, and must never run as code on a page or in an e-mail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from tests.backend import (
+    LambdaContext,
+    complaint_body,
+    create_aws_resources,
+    http_event,
+    json_event,
+    message_text,
+    sent_messages,
+    stored_items,
+)
+
+SCRIPT = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+
+# (case, body or raw request, expected status, field expected in the 422 errors)
+CORPUS: list[tuple[str, Any, int, str | None]] = [
+    ("body over the size limit", complaint_body(description="x" * 65_000), 413, None),
+    ("invalid JSON", "{\"name\": ", 400, None),
+    ("JSON that is not an object", "\"klacht\"", 400, None),
+    ("deeply nested JSON", "{\"a\":" * 5000 + "1" + "}" * 5000, 400, None),
+    ("wrong type: number as name", complaint_body(name=12345), 422, "name"),
+    ("wrong type: list as kind", complaint_body(kind=["klacht"]), 422, "kind"),
+    ("wrong type: object as consent", complaint_body(consent={"ja": True}), 422, "consent"),
+    ("control character in name", complaint_body(name="Sanne\x07"), 422, "name"),
+    ("NUL in the description", complaint_body(description="a\x00b"), 422, "description"),
+    ("right-to-left override in name", complaint_body(name="Sanne\u202eseirV"), 422, "name"),
+    ("emoji as provider", complaint_body(provider="🏥"), 422, "provider"),
+    ("emoji as phone number", complaint_body(phone="📞"), 422, "phone"),
+    ("10,000-character name", complaint_body(name="S" * 10_000), 422, "name"),
+    ("HTML in name", complaint_body(name=SCRIPT), 422, "name"),
+    ("HTML in relation", complaint_body(role="vertegenwoordiger", client_name="Tim",
+                                        relation=SCRIPT), 422, "relation"),
+    ("HTML in client name", complaint_body(role="vertegenwoordiger", relation="vader",
+                                           client_name=SCRIPT), 422, "client_name"),
+    ("HTML in e-mail address", complaint_body(email=f"{SCRIPT}@example.nl"), 422, "email"),
+    ("HTML in phone", complaint_body(phone=SCRIPT), 422, "phone"),
+    ("HTML in provider", complaint_body(provider=SCRIPT), 422, "provider"),
+    ("HTML in regime", complaint_body(regeling=SCRIPT), 422, "regeling"),
+    ("HTML in kind", complaint_body(kind=SCRIPT), 422, "kind"),
+    ("HTML in role", complaint_body(role=SCRIPT), 422, "role"),
+    ("HTML in date", complaint_body(occurred_on=SCRIPT), 422, "occurred_on"),
+    ("HTML in contact preference", complaint_body(contact_preference=SCRIPT), 422,
+     "contact_preference"),
+    ("HTML in submission id", complaint_body(submission_id=SCRIPT), 422, "submission_id"),
+    ("CRLF in name (header injection)", complaint_body(name="Sanne\r\nBcc: x@example.nl"),
+     422, "name"),
+    ("CRLF in e-mail address", complaint_body(email="sanne@example.nl\r\nBcc: x@example.nl"),
+     422, "email"),
+    ("SQL-looking provider", complaint_body(provider="x' OR '1'='1"), 422, "provider"),
+    ("unknown field", complaint_body(is_admin=True), 422, "is_admin"),
+    ("missing consent", complaint_body(consent=None), 422, "consent"),
+    ("consent refused", complaint_body(consent=False), 422, "consent"),
+    ("unknown provider", complaint_body(provider="bestaat-niet"), 422, "provider"),
+    ("regime the provider does not have", complaint_body(regeling="jeugdwet"), 422,
+     "regeling"),
+]
+
+
+@pytest.fixture
+def aws() -> Iterator[Any]:
+    with mock_aws():
+        from complaint_form.settings import get_settings
+
+        settings = get_settings()
+        create_aws_resources(settings.sender_email, settings.table_name,
+                             settings.idempotency_table_name)
+        yield settings
+
+
+def invoke(event: dict[str, Any]) -> dict[str, Any]:
+    from complaint_form.app import lambda_handler
+
+    response: dict[str, Any] = lambda_handler(event, LambdaContext())
+    return response
+
+
+@pytest.mark.parametrize(("case", "body", "status", "field"), CORPUS,
+                         ids=[case for case, *_ in CORPUS])
+def test_hostile_input_gets_a_specific_4xx_and_stores_nothing(
+        aws: Any, case: str, body: Any, status: int, field: str | None) -> None:
+    event = http_event(body=body) if isinstance(body, str) else json_event(body)
+    response = invoke(event)
+    assert response["statusCode"] == status, response["body"][:300]
+    answer = json.loads(response["body"])
+    assert answer["message"]
+    if field:
+        assert field in answer["errors"], answer
+    assert stored_items(aws.table_name) == []
+    assert sent_messages() == []
+
+
+@pytest.mark.parametrize("text", [
+    SCRIPT,
+    "Robert'); DROP TABLE klachten;--",
+    "Het ging mis 😡 en niemand belde 📞",
+    "Temperatuur < 38 en > 36",
+])
+def test_free_text_is_stored_as_text_and_escaped_everywhere(aws: Any, text: str) -> None:
+    # GIVEN free text that looks like code WHEN sent, with a copy asked for
+    response = invoke(json_event(complaint_body(description=text, desired_outcome=text,
+                                                send_copy=True)))
+    # THEN it is stored verbatim
+    assert response["statusCode"] == 201
+    [item] = stored_items(aws.table_name)
+    assert item["complaint"]["description"] == text
+    # AND in the e-mail's HTML it is text, never markup
+    html = message_text(sent_messages()[0], "html")
+    assert "<script" not in html and "<img" not in html
+    assert message_text(sent_messages()[0]).count(text) == 2
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "GET"])
+def test_only_documented_methods_are_accepted(aws: Any, method: str) -> None:
+    response = invoke(http_event(method, body=json.dumps(complaint_body())))
+    assert 400 <= response["statusCode"] < 500
+    assert stored_items(aws.table_name) == []
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml",
+                                          "multipart/form-data; boundary=x", "text/html"])
+def test_only_documented_content_types_are_accepted(aws: Any, content_type: str) -> None:
+    body = "--x\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nSanne\r\n--x--\r\n"
+    response = invoke(http_event(body=body, content_type=content_type))
+    assert response["statusCode"] == 415, response["body"][:300]
+    assert stored_items(aws.table_name) == []

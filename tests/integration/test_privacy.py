@@ -1,0 +1,100 @@
+"""Privacy: no personal data in logs; retention as the privacy page states it."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from tests.backend import (
+    LambdaContext,
+    complaint_body,
+    create_aws_resources,
+    form_event,
+    json_event,
+    stored_items,
+)
+
+PERSONAL = {"name": "Annemarie Zwartkruis", "email": "annemarie.zwartkruis@example.nl",
+            "phone": "06 23987654", "description": "Mijn moeder viel uit bed om drie uur",
+            "desired_outcome": "Een bedhek en excuses van de nachtdienst"}
+RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    with mock_aws():
+        from complaint_form.service import get_services
+
+        services = get_services()
+        settings = services.settings
+        create_aws_resources(settings.sender_email, settings.table_name,
+                             settings.idempotency_table_name)
+        monkeypatch.setattr(services, "clock", lambda: RECEIVED)
+        yield services
+
+
+def invoke(event: dict[str, Any]) -> dict[str, Any]:
+    from complaint_form.app import lambda_handler
+
+    response: dict[str, Any] = lambda_handler(event, LambdaContext())
+    return response
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """Everything the backend's logger writes, formatted as in production (JSON lines)."""
+    from complaint_form.service import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logging.getLogger(logger.name).addHandler(handler)
+    yield stream
+    logging.getLogger(logger.name).removeHandler(handler)
+
+
+def test_logs_hold_no_personal_data(aws: Any, log_lines: io.StringIO,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # GIVEN a stored complaint, one whose e-mails fail, an invalid one and a form post
+    invoke(json_event(complaint_body(**PERSONAL)))
+    ses = boto3.client("ses", region_name="eu-west-1")
+    ses.delete_identity(Identity=aws.settings.sender_email)
+    second = "0d3c5e1a-1111-4111-8111-1111aaaa2222"
+    invoke(json_event(complaint_body(**PERSONAL, submission_id=second)))
+    invoke(json_event(complaint_body(**{**PERSONAL, "email": "annemarie.zwartkruis@"})))
+    invoke(form_event(complaint_body(**PERSONAL, submission_id=None)))
+    # WHEN the logs are read THEN they speak of references, never of the person
+    printed = capsys.readouterr()
+    text = log_lines.getvalue() + printed.out + printed.err
+    assert "submission_stored" in text and "email_pending" in text
+    assert re.search(r'"reference": ?"KPZ-', text)
+    for value in PERSONAL.values():
+        assert value not in text
+    assert "Zwartkruis" not in text and "23987654" not in text
+
+
+def test_stored_items_expire_after_the_retention_period(aws: Any) -> None:
+    invoke(json_event(complaint_body()))
+    [item] = stored_items(aws.settings.table_name)
+    expected = RECEIVED + timedelta(days=aws.settings.retention_days)
+    assert item["expires_at"] == int(expected.timestamp())
+
+
+def test_retention_is_the_same_in_settings_infra_and_privacy_page(repo_root: Path) -> None:
+    from complaint_form.settings import Settings
+
+    from infra.template import load_template
+
+    days = Settings.model_fields["retention_days"].default
+    assert load_template()["Parameters"]["RetentionDays"]["Default"] == days == 730
+    privacy = (repo_root / "docs" / "privacy.md").read_text(encoding="utf-8")
+    assert "twee jaar" in privacy
