@@ -9,7 +9,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from klachtenportaal.registry import Registry
 
 LOCAL_ENVIRONMENT = {
     # Fake credentials: nothing here may ever reach a real AWS account.
@@ -119,9 +122,9 @@ class LocalBackend:
             complaint = self.services.repository.get(reference)
         return complaint.model_dump(mode="json") if complaint else None
 
-    def reload_registry(self) -> None:
+    def reload_registry(self, registry: Registry | None = None) -> None:
         with self._lock:
-            self.services.reload_registry()
+            self.services.reload_registry(registry)
 
     def close(self) -> None:
         self._mock.stop()

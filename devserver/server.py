@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
@@ -16,6 +17,10 @@ from typing import Any
 from devserver.backend import LocalBackend
 from devserver.events import from_response, to_event
 from klachtenportaal.cli import build
+from klachtenportaal.incremental import FullBuildNeededError, IncrementalSite
+from klachtenportaal.loader import RegistryError, parse_registry
+from klachtenportaal.mkdocs_hook import API_URL_ENV
+from klachtenportaal.render import DEFAULT_API_URL
 
 API_PREFIX = "/api/"
 DEV_PREFIX = "/_dev/klachten/"
@@ -130,30 +135,59 @@ def _signature(paths: Iterable[Path]) -> tuple[float, int]:
 
 
 class Rebuilder(threading.Thread):
-    """Rebuilds the site when the registry, a page or a template changes."""
+    """Keeps the served site in step with edits: provider entries are updated in place,
+    anything else (or an edit that needs checking) rebuilds the whole site."""
 
     def __init__(self, backend: LocalBackend, registry: Path, site_dir: Path) -> None:
         super().__init__(daemon=True, name="rebuilder")
         self.backend = backend
         self.registry = registry
         self.site_dir = site_dir
-        self.sources = [registry, Path("docs"), Path("mkdocs.yml"),
+        self.sources = [Path("docs"), Path("mkdocs.yml"),
                         Path(__file__).resolve().parent.parent / "klachtenportaal" / "templates"]
+        self.site: IncrementalSite | None = None
 
     def run(self) -> None:
+        self.site = self._incremental_site()
         seen = _signature(self.sources)
         registry_seen = _signature([self.registry])
         while True:
-            time.sleep(0.5)
-            now = _signature(self.sources)
-            if now == seen:
+            time.sleep(0.2)
+            now, registry_now = _signature(self.sources), _signature([self.registry])
+            if now == seen and registry_now == registry_seen:
                 continue
-            seen = now
-            print("Change seen; rebuilding the site ...", file=sys.stderr)
-            build(self.registry, self.site_dir, Path("mkdocs.yml"))
-            if _signature([self.registry]) != registry_seen:
-                registry_seen = _signature([self.registry])
-                self.backend.reload_registry()
+            started = time.perf_counter()
+            if now == seen and self.site is not None and self._update_providers():
+                how = "providers updated"
+            else:
+                self._full_build()
+                how = "site rebuilt"
+            seen, registry_seen = now, registry_now
+            print(f"{how} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+
+    def _update_providers(self) -> bool:
+        assert self.site is not None
+        try:
+            update = self.site.apply(self.registry.read_text(encoding="utf-8"))
+        except FullBuildNeededError:
+            return False
+        if update.written or update.removed:
+            self.backend.reload_registry(self.site.registry)
+        return True
+
+    def _full_build(self) -> None:
+        build(self.registry, self.site_dir, Path("mkdocs.yml"))
+        self.backend.reload_registry()
+        self.site = self._incremental_site()
+
+    def _incremental_site(self) -> IncrementalSite | None:
+        try:
+            text = self.registry.read_text(encoding="utf-8")
+            return IncrementalSite(self.site_dir, os.environ.get("SITE_URL", ""), text,
+                                   parse_registry(text, str(self.registry)),
+                                   os.environ.get(API_URL_ENV, DEFAULT_API_URL))
+        except (FullBuildNeededError, RegistryError):
+            return None
 
 
 def serve(host: str, port: int, site_dir: Path, registry: Path, outbox: Path,

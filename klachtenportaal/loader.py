@@ -104,6 +104,9 @@ class _FastLoader(_YAML_LOADER):  # type: ignore[misc, valid-type]
         return mapping
 
 
+FAST_LOADER = _FastLoader
+
+
 def parse_registry(text: str, filename: str) -> Registry:
     """The validated registry; on any mistake, a RegistryError listing every mistake.
 
@@ -120,7 +123,7 @@ def parse_registry(text: str, filename: str) -> Registry:
         except ValidationError:
             pass
         else:
-            if not _reference_issues(data, _Positions({}, {}), filename):
+            if not has_reference_issues(data):
                 return registry
     return _diagnose(text, filename)
 
@@ -272,6 +275,12 @@ def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
         if isinstance(arg, type) and issubclass(arg, BaseModel):
             return arg
     return None
+
+
+def has_reference_issues(data: dict[str, Any]) -> bool:
+    """Whether the raw registry data holds a duplicate slug or a reference that does not
+    resolve (without positions: for callers that fall back to `load_registry` to report)."""
+    return bool(_reference_issues(data, _Positions({}, {}), ""))
 
 
 def _reference_issues(data: Any, positions: _Positions, filename: str) -> list[RegistryIssue]:

@@ -62,14 +62,16 @@ def write_page(site_dir: Path, page: GeneratedPage, content: str) -> None:
     target.write_text(content, encoding="utf-8")
 
 
-def update_sitemap(site_dir: Path, site_url: str, urls: Iterable[str]) -> None:
-    """Drop the shell from MkDocs' sitemap and list the spliced pages instead."""
+def update_sitemap(site_dir: Path, site_url: str, urls: Iterable[str],
+                   removed: Iterable[str] = ()) -> None:
+    """Drop the shell (and `removed` pages) from the sitemap and list `urls` in it."""
     sitemap = site_dir / "sitemap.xml"
     if not sitemap.exists():
         return
     text = sitemap.read_text(encoding="utf-8")
-    text = re.sub(r"\s*<url>(?:(?!</url>).)*" + re.escape(SHELL_URL) + r".*?</url>", "", text,
-                  flags=re.S)
+    for url in [SHELL_URL, *removed]:
+        text = re.sub(r"\s*<url>(?:(?!</url>).)*" + re.escape(url) + r"</loc>.*?</url>", "",
+                      text, flags=re.S)
     added = "".join(
         f"\n    <url>\n         <loc>{html.escape(site_url + url)}</loc>\n    </url>"
         for url in urls

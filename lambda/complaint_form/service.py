@@ -94,9 +94,11 @@ class Services:
 
         return EmailRenderer()
 
-    def reload_registry(self) -> None:
-        """Forget the loaded registry (local runs reload it after an edit)."""
+    def reload_registry(self, registry: Registry | None = None) -> None:
+        """Use `registry`, or load it again on next use (local runs, after an edit)."""
         self.__dict__.pop("registry", None)
+        if registry is not None:
+            self.__dict__["registry"] = registry
 
 
 @lru_cache(maxsize=1)
