@@ -309,7 +309,8 @@ def bench_warm(requests: int = 500) -> tuple[str, float]:
         template = json.loads((REPO / "tests" / "events" / "http_api_v2.json").read_text())
         own, total, sample = [], [], []
         for number in range(requests + 20):
-            event = {**template, "body": json.dumps({**body, "submission_id": str(uuid.uuid4())})}
+            submission_id = str(uuid.uuid4())
+            event = {**template, "body": json.dumps({**body, "submission_id": submission_id})}
             with recorded_aws_calls() as calls:
                 start = time.perf_counter()
                 response = lambda_handler(event, LambdaContext())
@@ -319,8 +320,9 @@ def bench_warm(requests: int = 500) -> tuple[str, float]:
                 total.append(elapsed)
                 own.append(elapsed - sum(call[3] for call in calls))
                 sample = calls
-                reference = json.loads(response["body"])["reference"]
-        in_process = _replay_throughput(sample, reference, requests)
+                keys = {json.loads(response["body"])["reference"]: "KPZ-{n:04d}-BNCH",
+                        submission_id: "00000000-0000-4000-8000-{n:012d}"}
+        in_process = _replay_throughput(sample, keys, requests)
     pct = statistics.quantiles(own, n=100)
     rows = [["handler without AWS calls", f"{statistics.median(own) * 1000:.2f}",
              f"{pct[94] * 1000:.2f}"],
@@ -335,14 +337,15 @@ def bench_warm(requests: int = 500) -> tuple[str, float]:
     return text, in_process
 
 
-def _replay_throughput(calls: list[tuple[Any, str, Any, float]], reference: str,
+def _replay_throughput(calls: list[tuple[Any, str, Any, float]], keys: dict[str, str],
                        count: int) -> float:
-    """Replays one submission's AWS calls `count` times with fresh keys; submissions/s."""
+    """Replays one submission's AWS calls `count` times with fresh keys (`keys` maps each
+    key of the recorded submission to a pattern with `{n}`); submissions per second."""
     idempotency_keys = {params["Item"]["id"]["S"] for _, operation, params, _ in calls
                         if operation == "PutItem" and "id" in params.get("Item", {})}
     start = time.perf_counter()
     for number in range(count):
-        fresh = {reference: f"KPZ-{number:04d}-BNCH"}
+        fresh = {key: pattern.format(n=number) for key, pattern in keys.items()}
         fresh |= {key: f"{key}-{number}" for key in idempotency_keys}
         for client, operation, params, _ in calls:
             client._make_api_call(operation, _replaced(params, fresh))

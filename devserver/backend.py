@@ -7,7 +7,6 @@ import re
 import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,16 +68,16 @@ def _outbox_mailer_class() -> type:
             self._counter = 0
             self._lock = threading.Lock()
 
-        def deliver(self, message: EmailMessage) -> str:
-            message_id = super().deliver(message)
-            subject = str(message["Subject"])
-            reference = re.search(r"KPZ-[0-9A-Z]{4}-[0-9A-Z]{4}", subject)
+        def deliver(self, to: str, raw: bytes) -> str:
+            message_id = super().deliver(to, raw)
+            reference = re.search(rb"KPZ-[0-9A-Z]{4}-[0-9A-Z]{4}", raw)
             with self._lock:
                 self._counter += 1
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-                name = f"{stamp}-{self._counter:05d}-{reference.group() if reference else 'mail'}"
+                found = reference.group().decode() if reference else "mail"
+                name = f"{stamp}-{self._counter:05d}-{found}"
             self.outbox.mkdir(parents=True, exist_ok=True)
-            (self.outbox / f"{name}.eml").write_bytes(message.as_bytes())
+            (self.outbox / f"{name}.eml").write_bytes(raw)
             return message_id
 
     return OutboxMailer

@@ -28,6 +28,14 @@ DEV_PREFIX = "/_dev/klachten/"
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
 
 
+class LocalServer(ThreadingHTTPServer):
+    """A thread per connection (browsers keep connections open); the backend behind it
+    still takes one request at a time, as one Lambda instance does."""
+
+    request_queue_size = 512
+    daemon_threads = True
+
+
 class Handler(SimpleHTTPRequestHandler):
     backend: LocalBackend
     protocol_version = "HTTP/1.1"
@@ -197,7 +205,7 @@ def serve(host: str, port: int, site_dir: Path, registry: Path, outbox: Path,
     backend = LocalBackend(outbox)
     handler = partial(type("BoundHandler", (Handler,), {"backend": backend}),
                       directory=str(site_dir.resolve()))
-    server = ThreadingHTTPServer((host, port), handler)
+    server = LocalServer((host, port), handler)
     if watch:
         Rebuilder(backend, registry, site_dir).start()
     print(f"Serving http://localhost:{port}/ : the site, and the complaint form backend at "

@@ -242,7 +242,8 @@ class StoredComplaint(BaseModel):
     provider_slug: str
     provider: dict[str, Any] = Field(description="The provider's registry entry at submission.")
     regeling_key: str | None
-    regeling: dict[str, Any] | None = Field(description="The regime's entry at submission.")
+    regeling: dict[str, Any] | None = Field(
+        description="The regime (name, law, commission, terms) at submission.")
     portal: dict[str, Any] = Field(description="The complaints body's contacts at submission.")
     deadlines: ComplaintDeadlines
     complainant: Person

@@ -228,7 +228,10 @@ def _new_complaint(request: ComplaintRequest, provider: Provider,
         provider_slug=provider.slug,
         provider=provider.model_dump(mode="json"),
         regeling_key=regeling_key,
-        regeling=regeling.model_dump(mode="json") if regeling else None,
+        # The regime as far as this complaint depends on it; its page text is not needed.
+        regeling=regeling.model_dump(
+            mode="json", include={"name", "law", "title", "commission", "terms"},
+        ) if regeling else None,
         portal=registry.portal.model_dump(
             mode="json", include={"name", "email", "phone", "phone_hours", "address",
                                   "website", "contact_within_working_days"}),

@@ -61,14 +61,15 @@ class Mailer:
 
     def send(self, email: Email) -> str:
         """Send `email`; returns SES's message id."""
-        return self.deliver(build_message(email, self.sender))
+        message = build_message(email, self.sender)
+        return self.deliver(message["To"], message.as_bytes())
 
-    def deliver(self, message: EmailMessage) -> str:
+    def deliver(self, to: str, raw: bytes) -> str:
         try:
             answer = self.client.send_email(
                 FromEmailAddress=self.sender,
-                Destination={"ToAddresses": [message["To"]]},
-                Content={"Raw": {"Data": message.as_bytes()}},
+                Destination={"ToAddresses": [to]},
+                Content={"Raw": {"Data": raw}},
             )
         except (ClientError, BotoCoreError) as exc:
             raise EmailNotSentError(type(exc).__name__) from exc
