@@ -6,6 +6,7 @@ import base64
 import copy
 import email
 import json
+from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,16 @@ __all__ = ["LambdaContext", "create_aws_resources"]
 
 EVENTS = Path(__file__).resolve().parent / "events"
 REGION = "eu-west-1"
+# Monday 23 November 2026, 10:00 in Amsterdam: the clock of the backend tests
+RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def invoke(event: dict[str, Any]) -> dict[str, Any]:
+    """The Lambda handler, called as API Gateway calls it."""
+    from complaint_form.app import lambda_handler
+
+    response: dict[str, Any] = lambda_handler(event, LambdaContext())
+    return response
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -8,23 +8,18 @@ import jinja2
 
 from complaint_form.models import StoredComplaint
 from complaint_form.ses import Email
-from klachtenportaal.formatting import display_url, format_date, format_phone, tel_href
+from klachtenportaal import render
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def create_environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
+    # HTML parts are escaped; subjects and text parts are plain text, where escaping would
+    # only put entities in the mail.
+    return render.create_environment(
+        jinja2.FileSystemLoader(_TEMPLATES),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
-                                            default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(format_date=format_date, format_phone=format_phone, tel_href=tel_href,
-                       display_url=display_url)
-    return env
+                                            default_for_string=True))
 
 
 class EmailRenderer:

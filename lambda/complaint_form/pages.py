@@ -8,27 +8,16 @@ from typing import Any
 import jinja2
 
 from complaint_form.models import StoredComplaint
-from klachtenportaal.formatting import display_url, format_date, format_phone, tel_href
+from klachtenportaal import render
 from klachtenportaal.registry import Provider, Registry
-from klachtenportaal.render import form_regelingen
 
 _OWN_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def create_environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader(_OWN_TEMPLATES),
-            jinja2.PackageLoader("klachtenportaal", "templates"),
-        ]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(format_date=format_date, format_phone=format_phone, tel_href=tel_href,
-                       display_url=display_url)
-    return env
+    # Its own page templates, and the site's templates for the form they share.
+    return render.create_environment(
+        jinja2.ChoiceLoader([jinja2.FileSystemLoader(_OWN_TEMPLATES), render.TEMPLATES]))
 
 
 class HtmlPages:
@@ -45,8 +34,8 @@ class HtmlPages:
                          errors: dict[str, str], notice: str | None = None) -> str:
         return self._render(
             "form_page.html", registry, provider=provider, values=values, errors=errors,
-            notice=notice, action=self.api_url, regelingen=form_regelingen(registry, provider),
-            privacy_url=self.site_url + "privacy/",
+            notice=notice, action=self.api_url, privacy_url=self.site_url + "privacy/",
+            regelingen=render.form_regelingen(registry, provider),
         )
 
     def confirmation(self, registry: Registry, complaint: StoredComplaint) -> str:

@@ -1,48 +1,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from tests.backend import (
+    RECEIVED,
     LambdaContext,
     complaint_body,
-    create_aws_resources,
     form_event,
     http_event,
+    invoke,
     json_event,
     message_text,
     sent_message_ids,
     sent_messages,
     stored_items,
 )
-
-# Monday 23 November 2026, 10:00 in Amsterdam
-RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with mock_aws():
-        from complaint_form.service import get_services
-        from complaint_form.settings import get_settings
-
-        settings = get_settings()
-        create_aws_resources(settings.sender_email, settings.table_name,
-                             settings.idempotency_table_name)
-        monkeypatch.setattr(get_services(), "clock", lambda: RECEIVED)
-        yield settings
-
-
-def invoke(event: dict[str, Any]) -> dict[str, Any]:
-    from complaint_form.app import lambda_handler
-
-    response: dict[str, Any] = lambda_handler(event, LambdaContext())
-    return response
 
 
 def body_of(response: dict[str, Any]) -> dict[str, Any]:

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from tests.backend import (
-    LambdaContext,
+    RECEIVED,
     complaint_body,
-    create_aws_resources,
+    invoke,
     json_event,
     sent_messages,
     stored_items,
 )
-
-RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 class Failing:
@@ -47,24 +43,7 @@ class Failing:
         return failing
 
 
-@pytest.fixture
-def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with mock_aws():
-        from complaint_form.service import get_services
 
-        services = get_services()
-        settings = services.settings
-        create_aws_resources(settings.sender_email, settings.table_name,
-                             settings.idempotency_table_name)
-        monkeypatch.setattr(services, "clock", lambda: RECEIVED)
-        yield services
-
-
-def invoke(event: dict[str, Any]) -> dict[str, Any]:
-    from complaint_form.app import lambda_handler
-
-    response: dict[str, Any] = lambda_handler(event, LambdaContext())
-    return response
 
 
 def test_throttled_storage_answers_503_stores_nothing_and_the_retry_stores_once(

@@ -8,17 +8,14 @@ included: that is stored as text, and must never run as code on a page or in an 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from tests.backend import (
-    LambdaContext,
     complaint_body,
-    create_aws_resources,
     http_event,
+    invoke,
     json_event,
     message_text,
     sent_messages,
@@ -71,22 +68,7 @@ CORPUS: list[tuple[str, Any, int, str | None]] = [
 ]
 
 
-@pytest.fixture
-def aws() -> Iterator[Any]:
-    with mock_aws():
-        from complaint_form.settings import get_settings
 
-        settings = get_settings()
-        create_aws_resources(settings.sender_email, settings.table_name,
-                             settings.idempotency_table_name)
-        yield settings
-
-
-def invoke(event: dict[str, Any]) -> dict[str, Any]:
-    from complaint_form.app import lambda_handler
-
-    response: dict[str, Any] = lambda_handler(event, LambdaContext())
-    return response
 
 
 @pytest.mark.parametrize(("case", "body", "status", "field"), CORPUS,

@@ -6,19 +6,18 @@ import io
 import logging
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from tests.backend import (
-    LambdaContext,
+    RECEIVED,
     complaint_body,
-    create_aws_resources,
     form_event,
+    invoke,
     json_event,
     stored_items,
 )
@@ -26,27 +25,9 @@ from tests.backend import (
 PERSONAL = {"name": "Annemarie Zwartkruis", "email": "annemarie.zwartkruis@example.nl",
             "phone": "06 23987654", "description": "Mijn moeder viel uit bed om drie uur",
             "desired_outcome": "Een bedhek en excuses van de nachtdienst"}
-RECEIVED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with mock_aws():
-        from complaint_form.service import get_services
 
-        services = get_services()
-        settings = services.settings
-        create_aws_resources(settings.sender_email, settings.table_name,
-                             settings.idempotency_table_name)
-        monkeypatch.setattr(services, "clock", lambda: RECEIVED)
-        yield services
-
-
-def invoke(event: dict[str, Any]) -> dict[str, Any]:
-    from complaint_form.app import lambda_handler
-
-    response: dict[str, Any] = lambda_handler(event, LambdaContext())
-    return response
 
 
 @pytest.fixture
@@ -62,12 +43,12 @@ def log_lines() -> Iterator[io.StringIO]:
     logging.getLogger(logger.name).removeHandler(handler)
 
 
-def test_logs_hold_no_personal_data(aws: Any, log_lines: io.StringIO,
+def test_logs_hold_no_personal_data(services: Any, log_lines: io.StringIO,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     # GIVEN a stored complaint, one whose e-mails fail, an invalid one and a form post
     invoke(json_event(complaint_body(**PERSONAL)))
     ses = boto3.client("ses", region_name="eu-west-1")
-    ses.delete_identity(Identity=aws.settings.sender_email)
+    ses.delete_identity(Identity=services.settings.sender_email)
     second = "0d3c5e1a-1111-4111-8111-1111aaaa2222"
     invoke(json_event(complaint_body(**PERSONAL, submission_id=second)))
     invoke(json_event(complaint_body(**{**PERSONAL, "email": "annemarie.zwartkruis@"})))
@@ -82,10 +63,10 @@ def test_logs_hold_no_personal_data(aws: Any, log_lines: io.StringIO,
     assert "Zwartkruis" not in text and "23987654" not in text
 
 
-def test_stored_items_expire_after_the_retention_period(aws: Any) -> None:
+def test_stored_items_expire_after_the_retention_period(services: Any) -> None:
     invoke(json_event(complaint_body()))
-    [item] = stored_items(aws.settings.table_name)
-    expected = RECEIVED + timedelta(days=aws.settings.retention_days)
+    [item] = stored_items(services.settings.table_name)
+    expected = RECEIVED + timedelta(days=services.settings.retention_days)
     assert item["expires_at"] == int(expected.timestamp())
 
 
