@@ -301,8 +301,9 @@ def answer_unexpected(error: Exception) -> Response[str]:
     logger.error("unexpected_error", error_type=type(error).__name__,
                  where=f"{frame.filename}:{frame.lineno}" if frame else None)
     return _simple(HTTPStatus.INTERNAL_SERVER_ERROR, "Er ging iets mis",
-                   "Er ging bij ons iets mis. Je klacht is niet bewaard. Probeer het later "
-                   "opnieuw, of mail of bel ons.")
+                   "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. Was je "
+                   "klacht toch al ontvangen, dan krijg je hetzelfde kenmerk en geen dubbele "
+                   "klacht. Of mail of bel ons.")
 
 
 def _simple(status: HTTPStatus, title: str, text: str, headers: dict[str, str] | None = None,

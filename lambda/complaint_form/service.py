@@ -307,10 +307,14 @@ def _send_emails(complaint: StoredComplaint, services: Services, *,
         attempts = record.attempts + 1
         try:
             message_id = services.mailer.send(_email_for(kind, complaint, services))
-        except EmailNotSentError as exc:
-            emails[kind] = EmailRecord(status="pending", attempts=attempts, last_error=str(exc))
+        except Exception as exc:
+            # The complaint is stored: whatever goes wrong with its e-mail (SES refusing it,
+            # or a fault in rendering it) leaves the e-mail pending for the retry and alarms,
+            # instead of telling the client their accepted complaint failed.
+            error = str(exc) if isinstance(exc, EmailNotSentError) else type(exc).__name__
+            emails[kind] = EmailRecord(status="pending", attempts=attempts, last_error=error)
             logger.warning("email_pending", reference=complaint.reference, email=kind,
-                           error=str(exc))
+                           error=error)
             metrics.add_metric(name="EmailPending", unit=MetricUnit.Count, value=1)
         else:
             emails[kind] = EmailRecord(status="sent", message_id=message_id,

@@ -143,3 +143,25 @@ def test_complaint_form_can_be_filled_and_sent_with_the_keyboard_only(
     reference_box = page.locator("[data-kp-confirmation] [data-kp-reference]")
     expect(reference_box).to_have_text(REFERENCE)
     assert product.stored(reference_box.inner_text()) == 200
+
+
+def test_provider_index_filter_narrows_the_list_as_you_type(page: Page,
+                                                            product: LocalProduct) -> None:
+    page.goto(product.url + "aanbieders/")
+    box = page.locator("#kp-filter-input")
+    expect(box).to_be_visible()
+    box.fill("burger")
+    expect(page.locator("#kp-filter-status")).to_have_text("1 van 3 zorgaanbieders gevonden")
+    expect(page.locator("[data-kp-index] li:visible")).to_have_count(1)
+    expect(page.locator("[data-kp-index] li:visible a")).to_have_text("BurgerCoaching")
+    box.fill("géén treffer")
+    expect(page.locator("[data-kp-empty]")).to_be_visible()
+    box.fill("")
+    expect(page.locator("[data-kp-index] li:visible")).to_have_count(3)
+
+
+def test_provider_index_without_javascript_is_a_plain_list(page_without_js: Page,
+                                                           product: LocalProduct) -> None:
+    page_without_js.goto(product.url + "aanbieders/")
+    expect(page_without_js.locator("#kp-filter-input")).to_be_hidden()
+    expect(page_without_js.locator("[data-kp-index] li")).to_have_count(3)

@@ -95,10 +95,10 @@ def test_failure_after_storing_is_resumed_by_the_retry_not_stored_twice(
 
     # GIVEN the Lambda dies after storing, before the e-mails (say, a timeout)
     def die(*args: Any, **kwargs: Any) -> str:
-        raise RuntimeError("Lambda timed out")
+        raise TimeoutError("Lambda timed out")
 
-    monkeypatch.setattr(services.mailer, "send", die)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr("complaint_form.service._send_emails", die)
+    with pytest.raises(TimeoutError):
         from complaint_form.models import ComplaintRequest
         from complaint_form.service import submit_complaint
 
@@ -135,3 +135,17 @@ def test_a_reference_already_taken_is_replaced_before_storing(
         taken, "KPZ-NEW2-NEW3"}
     assert services.repository.claim_submission(submission, "KPZ-YYYY-YYYY", 0) == \
         "KPZ-NEW2-NEW3"
+
+
+def test_a_fault_rendering_the_mail_leaves_it_pending_not_the_complaint_lost(
+        services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise KeyError("template field")
+
+    monkeypatch.setattr(services.renderer, "confirmation", broken)
+    response = invoke(json_event(complaint_body()))
+    assert response["statusCode"] == 201
+    [item] = stored_items(services.settings.table_name)
+    assert item["emails"]["confirmation"]["status"] == "pending"
+    assert item["emails"]["confirmation"]["last_error"] == "KeyError"
+    assert item["emails"]["notification"]["status"] == "sent"
