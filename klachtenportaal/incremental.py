@@ -155,7 +155,7 @@ class IncrementalSite:
         index["docs"] = [doc for doc in index["docs"] if doc["location"] not in gone]
         for provider in providers:
             page = renderer.provider_page(provider)
-            index["docs"].append({"location": page.url, "title": provider.name,
+            index["docs"].append({"location": page.url, "title": page.title,
                                   "text": page.description})
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                         encoding="utf-8")

@@ -25,8 +25,10 @@ from klachtenportaal.registry import Registry
 from klachtenportaal.render import (
     DEFAULT_API_URL,
     GeneratedPage,
-    PageRenderer,
+    SitePages,
+    create_environment,
     portal_contact,
+    render_pages,
     root_of,
 )
 
@@ -37,7 +39,8 @@ API_URL_ENV = "KLACHTENPORTAAL_API_URL"
 @dataclass
 class _Build:
     registry: Registry
-    renderer: PageRenderer
+    env: jinja2.Environment
+    pages: SitePages
     documents: dict[str, GeneratedPage] = field(default_factory=dict)
     shell_html: str | None = None
 
@@ -63,16 +66,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except RegistryError as exc:
         raise PluginError(exc.report()) from None
     api_url = os.environ.get(API_URL_ENV, DEFAULT_API_URL)
-    _build = _Build(registry=registry, renderer=PageRenderer(registry, api_url))
+    _build = _Build(registry=registry, env=create_environment(),
+                    pages=render_pages(registry, api_url))
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
-    renderer = build.renderer
-    documents = [renderer.regeling_page(key, reg) for key, reg in build.registry.regelingen.items()]
-    documents.append(renderer.provider_index())
-    for page in documents:
+    for page in build.pages.documents:
         build.documents[page.src_uri] = page
         files.append(File.generated(config, page.src_uri,
                                     content=shell.page_source(page.title, page.description)))
@@ -86,7 +87,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     build = _current()
     try:
-        template = build.renderer.env.from_string(markdown)
+        template = build.env.from_string(markdown)
         return template.render(
             portal=build.registry.portal,
             regelingen=build.registry.regelingen,
@@ -120,11 +121,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     shutil.rmtree(site_dir / shell.SHELL_URL, ignore_errors=True)
     urls = []
     search_entries = []
-    for provider in build.registry.providers:
-        page = build.renderer.provider_page(provider)
+    for page in build.pages.providers:
         shell.write_page(site_dir, page, shell.splice(build.shell_html, page))
         urls.append(page.url)
-        search_entries.append({"location": page.url, "title": provider.name,
+        search_entries.append({"location": page.url, "title": page.title,
                                "text": page.description})
     shell.update_sitemap(site_dir, config.site_url or "", urls)
     shell.update_search_index(site_dir, search_entries)

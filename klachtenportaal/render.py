@@ -7,7 +7,7 @@ the hook keeps it fast (no Markdown per provider) and easy to move to another si
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -243,10 +243,19 @@ class PageRenderer:
         )
 
 
-def render_pages(registry: Registry, api_url: str = DEFAULT_API_URL) -> list[GeneratedPage]:
+@dataclass(frozen=True)
+class SitePages:
+    """The generated pages: `documents` go through the site builder like hand-written pages;
+    `providers` are rendered one by one as they are taken, so thousands never sit in memory."""
+
+    documents: list[GeneratedPage]
+    providers: Iterator[GeneratedPage]
+
+
+def render_pages(registry: Registry, api_url: str = DEFAULT_API_URL) -> SitePages:
     """Every generated page of the site: procedures, the provider index and provider pages."""
     renderer = PageRenderer(registry, api_url)
-    pages = [renderer.regeling_page(key, reg) for key, reg in registry.regelingen.items()]
-    pages.append(renderer.provider_index())
-    pages.extend(renderer.provider_page(provider) for provider in registry.providers)
-    return pages
+    documents = [renderer.regeling_page(key, reg) for key, reg in registry.regelingen.items()]
+    documents.append(renderer.provider_index())
+    return SitePages(documents=documents,
+                     providers=(renderer.provider_page(p) for p in registry.providers))
