@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING
 
@@ -33,18 +34,24 @@ def _single_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def build_message(email: Email, sender: str) -> EmailMessage:
-    """The MIME message: plain text first, HTML as the alternative; headers on one line."""
-    message = EmailMessage(policy=SMTP)
+def build_message(email: Email, sender: str) -> MIMEMultipart:
+    """The MIME message: plain text first, HTML as the alternative; headers on one line.
+
+    Built with the classic `email.mime` classes: half the time of `EmailMessage`, which
+    counts when every submission sends two.
+    """
+    message = MIMEMultipart("alternative")
     message["From"] = _single_line(sender)
     message["To"] = _single_line(email.to)
     if email.reply_to:
         message["Reply-To"] = _single_line(email.reply_to)
-    message["Subject"] = _single_line(email.subject)
+    subject = _single_line(email.subject)
+    message["Subject"] = (subject if subject.isascii()
+                          else Header(subject, "utf-8", header_name="Subject"))  # type: ignore[assignment]
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(email.text, subtype="plain", charset="utf-8")
-    message.add_alternative(email.html, subtype="html", charset="utf-8")
+    message.attach(MIMEText(email.text, "plain", "utf-8"))
+    message.attach(MIMEText(email.html, "html", "utf-8"))
     return message
 
 
