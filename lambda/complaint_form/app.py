@@ -1,7 +1,8 @@
 """HTTP API for the complaint form (API Gateway HTTP API, payload v2).
 
-Routes parse and call one service function; every exception becomes an HTTP answer in
-`answer_error`. JSON requests (the page's script) get JSON; form posts (no script) get HTML.
+Routes parse and call one service function; every exception becomes an HTTP answer in the
+`answer_*` handlers below. JSON requests (the page's script) get JSON; form posts (no script)
+get HTML.
 """
 
 from __future__ import annotations
