@@ -156,7 +156,7 @@ class Rebuilder(threading.Thread):
         self.site: IncrementalSite | None = None
 
     def run(self) -> None:
-        self.site = self._incremental_site()
+        self._load_site()
         seen = _signature(self.sources)
         registry_seen = _signature([self.registry])
         while True:
@@ -185,8 +185,12 @@ class Rebuilder(threading.Thread):
 
     def _full_build(self) -> None:
         build(self.registry, self.site_dir, Path("mkdocs.yml"))
-        self.backend.reload_registry()
+        self._load_site()
+
+    def _load_site(self) -> None:
+        # One load of the registry serves both the in-place updates and the backend.
         self.site = self._incremental_site()
+        self.backend.reload_registry(self.site.registry if self.site else None)
 
     def _incremental_site(self) -> IncrementalSite | None:
         try:

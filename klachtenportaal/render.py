@@ -31,8 +31,6 @@ class GeneratedPage:
     title: str
     description: str
     body: str
-    spliced: bool
-    """True for provider pages: rendered outside MkDocs and spliced into a shared shell."""
 
     @property
     def url(self) -> str:
@@ -206,7 +204,6 @@ class PageRenderer:
             title=f"Klachten over {provider.name}",
             description=f"Zo dien je een klacht in over {provider.name} ({names}).",
             body=body,
-            spliced=True,
         )
 
     def regeling_page(self, key: str, regeling: Regeling) -> GeneratedPage:
@@ -224,7 +221,6 @@ class PageRenderer:
             title=f"{regeling.title} ({regeling.name})",
             description=f"De klachtenprocedure volgens de {regeling.law}, stap voor stap.",
             body=body,
-            spliced=False,
         )
 
     def provider_index(self) -> GeneratedPage:
@@ -239,7 +235,6 @@ class PageRenderer:
             title="Zorgaanbieders A-Z",
             description=f"Alle zorgaanbieders aangesloten bij {self.registry.portal.name}.",
             body=body,
-            spliced=False,
         )
 
 

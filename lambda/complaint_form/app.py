@@ -220,9 +220,7 @@ def answer_validation_error(error: RequestValidationError) -> Response[str]:
 
 @app.exception_handler(SubmissionInvalidError)
 def answer_submission_invalid(error: SubmissionInvalidError) -> Response[str]:
-    order = list(messages.FIELDS)
-    return _answer_invalid(dict(sorted(error.errors.items(), key=lambda item: order.index(item[0])
-                                       if item[0] in order else len(order))))
+    return _answer_invalid(messages.in_form_order(error.errors))
 
 
 @app.exception_handler(MalformedBodyError)

@@ -88,6 +88,11 @@ def field_messages(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
         field = str(loc[0]) if loc else "form"
         if field not in found:
             found[field] = message_for(field, str(error.get("type", "")), error.get("ctx"))
+    return in_form_order(found)
+
+
+def in_form_order(errors: Mapping[str, str]) -> dict[str, str]:
+    """Field messages in the order the fields stand on the form (unknown fields last)."""
     order = list(FIELDS)
-    return dict(sorted(found.items(), key=lambda item: order.index(item[0])
+    return dict(sorted(errors.items(), key=lambda item: order.index(item[0])
                        if item[0] in order else len(order)))
