@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from klachtenportaal import shell
-from klachtenportaal.loader import FAST_LOADER as _LOADER
-from klachtenportaal.loader import has_reference_issues
+from klachtenportaal.loader import YamlError, has_reference_issues, load_yaml
 from klachtenportaal.registry import Provider, Registry
 from klachtenportaal.render import PROVIDERS_DIR, PageRenderer
 
@@ -83,7 +81,7 @@ class IncrementalSite:
         self.registry = registry
         self.by_text = dict(zip(self.split.entries, registry.providers, strict=True))
         # The shared parts, as raw data, for the same reference checks the loader makes.
-        self.head_data: dict[str, Any] = yaml.load(self.split.head, Loader=_LOADER) or {}
+        self.head_data: dict[str, Any] = load_yaml(self.split.head) or {}
 
     def apply(self, text: str) -> Update:
         new = RegistryText.split(text)
@@ -163,8 +161,8 @@ class IncrementalSite:
 
 def _load_entry(entry: str) -> dict[str, Any]:
     try:
-        data = yaml.load(entry, Loader=_LOADER)
-    except yaml.YAMLError as exc:
+        data = load_yaml(entry)
+    except YamlError as exc:
         raise FullBuildNeededError("an edited provider entry is not valid YAML") from exc
     if not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict):
         raise FullBuildNeededError("an edited provider entry is not one mapping")

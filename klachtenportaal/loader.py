@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 from pydantic import BaseModel, ValidationError
 
 from klachtenportaal.registry import Registry
 
 Loc = tuple[str | int, ...]
 
-# The C loader is several times faster on large registries; fall back when libyaml is absent.
+# Positions come from PyYAML's composer (C when libyaml is present), only when reporting.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
 
@@ -87,24 +88,17 @@ def load_registry(path: Path) -> Registry:
     return parse_registry(text, shown)
 
 
-class _DuplicateKeyError(Exception):
-    pass
+class YamlError(Exception):
+    """Text that is not YAML, or holds a duplicate key; `parse_registry` says where."""
 
 
-class _FastLoader(_YAML_LOADER):  # type: ignore[misc, valid-type]
-    """Plain loading, refusing duplicate keys (YAML would silently keep the last one)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen = set()
-        for key_node, _ in node.value:
-            if key_node.value in seen:
-                raise _DuplicateKeyError
-            seen.add(key_node.value)
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
-        return mapping
-
-
-FAST_LOADER = _FastLoader
+def load_yaml(text: str) -> Any:
+    """Plain, fast loading (YAML 1.2, so `yes` and `no` stay text), refusing duplicate keys:
+    YAML would silently keep the last one. Dates stay text; the registry has none."""
+    try:
+        return yaml_rs.loads(text, parse_datetime=False)
+    except yaml_rs.YAMLDecodeError as exc:
+        raise YamlError(str(exc)) from exc
 
 
 def parse_registry(text: str, filename: str) -> Registry:
@@ -114,8 +108,8 @@ def parse_registry(text: str, filename: str) -> Registry:
     is the file read again keeping every position, to say where each mistake is.
     """
     try:
-        data = yaml.load(text, Loader=_FastLoader)
-    except (yaml.YAMLError, _DuplicateKeyError):
+        data = load_yaml(text)
+    except YamlError:
         data = None
     if isinstance(data, dict):
         try:
