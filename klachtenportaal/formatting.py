@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 from pydantic import HttpUrl
 
 
+@lru_cache(maxsize=1 << 16)
+def parse_phone(number: str) -> phonenumbers.PhoneNumber:
+    """The parsed number, read as Dutch when it has no country code. Cached: a registry
+    number is checked when loaded and shown twice on every page that lists it. Callers must
+    not change the result."""
+    return phonenumbers.parse(number, "NL")
+
+
 def format_phone(number: str) -> str:
     """Dutch national notation, e.g. '0228 322 205'."""
-    parsed = phonenumbers.parse(number, "NL")
+    parsed = parse_phone(number)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def tel_href(number: str) -> str:
     """A `tel:` link target in international notation, e.g. 'tel:+31228322205'."""
-    parsed = phonenumbers.parse(number, "NL")
+    parsed = parse_phone(number)
     return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

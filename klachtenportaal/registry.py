@@ -21,6 +21,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from klachtenportaal.formatting import parse_phone
+
 _MARKUP = re.compile(r"<[A-Za-z/!]|\]\(|\*\*|`")
 
 
@@ -32,7 +34,7 @@ def _check_plain_text(value: str) -> str:
 
 def _check_phone(value: str) -> str:
     try:
-        parsed = phonenumbers.parse(value, "NL")
+        parsed = parse_phone(value)
     except phonenumbers.NumberParseException as exc:
         raise ValueError(f"not a phone number ({exc})") from exc
     if not phonenumbers.is_valid_number(parsed):

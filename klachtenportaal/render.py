@@ -75,10 +75,11 @@ def create_environment(loader: jinja2.BaseLoader = TEMPLATES,
                        autoescape: bool | Callable[[str | None], bool] = True
                        ) -> jinja2.Environment:
     """The one Jinja2 set-up for pages and e-mails: strict about missing values, escaping
-    on, and the presentation filters."""
+    on, and the presentation filters. Templates are read once per environment (no reload
+    check: that is a file check for every one of the thousands of renders in a build)."""
     env = jinja2.Environment(loader=loader, autoescape=autoescape,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, auto_reload=False)
     env.filters.update(format_phone=format_phone, tel_href=tel_href, display_url=display_url,
                        format_date=format_date)
     return env
@@ -206,6 +207,9 @@ class PageRenderer:
             body=body,
         )
 
+    def provider_pages(self) -> Iterator[GeneratedPage]:
+        return (self.provider_page(provider) for provider in self.registry.providers)
+
     def regeling_page(self, key: str, regeling: Regeling) -> GeneratedPage:
         src_uri = f"{PROCEDURES_DIR}/{key}.md"
         body = self.env.get_template("regeling.html").render(
@@ -252,5 +256,4 @@ def render_pages(registry: Registry, api_url: str = DEFAULT_API_URL) -> SitePage
     renderer = PageRenderer(registry, api_url)
     documents = [renderer.regeling_page(key, reg) for key, reg in registry.regelingen.items()]
     documents.append(renderer.provider_index())
-    return SitePages(documents=documents,
-                     providers=(renderer.provider_page(p) for p in registry.providers))
+    return SitePages(documents=documents, providers=renderer.provider_pages())
