@@ -12,14 +12,17 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from klachtenportaal.loader import RegistryError, load_registry
-from klachtenportaal.registry import Registry
-
 DEFAULT_REGISTRY = Path("providers.yaml")
 SCHEMA_FILE = Path("providers.schema.json")
 
 
+# The registry modules are imported where they are used: `build` only starts MkDocs (whose
+# hook loads the registry), and importing pydantic models first would delay every build.
+
+
 def registry_schema() -> str:
+    from klachtenportaal.registry import Registry
+
     schema = Registry.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Klachtenportaal registry (providers.yaml)"
@@ -27,6 +30,8 @@ def registry_schema() -> str:
 
 
 def validate(registry: Path) -> int:
+    from klachtenportaal.loader import RegistryError, load_registry
+
     try:
         loaded = load_registry(registry)
     except RegistryError as exc:

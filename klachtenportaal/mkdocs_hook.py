@@ -119,12 +119,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError("klachtenportaal hook: the provider page shell was not rendered")
     site_dir = Path(config.site_dir)
     shutil.rmtree(site_dir / shell.SHELL_URL, ignore_errors=True)
-    urls = []
-    search_entries = []
-    for page in build.pages.providers:
-        shell.write_page(site_dir, page, shell.splice(build.shell_html, page))
-        urls.append(page.url)
-        search_entries.append({"location": page.url, "title": page.title,
-                               "text": page.description})
-    shell.update_sitemap(site_dir, config.site_url or "", urls)
-    shell.update_search_index(site_dir, search_entries)
+    written = shell.write_pages(site_dir, build.shell_html, build.pages.providers)
+    shell.update_sitemap(site_dir, config.site_url or "", [page.url for page in written])
+    shell.update_search_index(site_dir, [
+        {"location": page.url, "title": page.title, "text": page.description}
+        for page in written
+    ])

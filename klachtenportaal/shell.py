@@ -12,7 +12,10 @@ import gzip
 import html
 import json
 import re
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from klachtenportaal.render import PROVIDERS_DIR, GeneratedPage
@@ -60,6 +63,35 @@ def write_page(site_dir: Path, page: GeneratedPage, content: str) -> None:
     target = site_dir / page.url / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(content, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class WrittenPage:
+    url: str
+    title: str
+    description: str
+
+
+# Folder and file creation wait on the disk with the GIL released, so a few threads keep
+# the disk busy while the next page renders; the queue bound caps the pages held in memory.
+_WRITERS = 4
+_QUEUED = 64
+
+
+def write_pages(site_dir: Path, page_shell: str,
+                pages: Iterable[GeneratedPage]) -> list[WrittenPage]:
+    """Splice each page into the shell and write it; what was written, in page order."""
+    written = []
+    queued: deque[Future[None]] = deque()
+    with ThreadPoolExecutor(_WRITERS, thread_name_prefix="write-page") as pool:
+        for page in pages:
+            if len(queued) >= _QUEUED:
+                queued.popleft().result()
+            queued.append(pool.submit(write_page, site_dir, page, splice(page_shell, page)))
+            written.append(WrittenPage(page.url, page.title, page.description))
+        for future in queued:
+            future.result()
+    return written
 
 
 def update_sitemap(site_dir: Path, site_url: str, urls: Iterable[str],
