@@ -80,12 +80,15 @@ def format_path(loc: Iterable[str | int]) -> str:
 
 def load_registry(path: Path) -> Registry:
     """Read, validate and cross-check the registry at `path`."""
-    text = path.read_text(encoding="utf-8")
+    return parse_registry(path.read_text(encoding="utf-8"), display_name(path))
+
+
+def display_name(path: Path) -> str:
+    """How reports name the registry file: relative to the working folder when inside it."""
     try:
-        shown = str(path.resolve().relative_to(Path.cwd()))
+        return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
-        shown = str(path)
-    return parse_registry(text, shown)
+        return str(path)
 
 
 class YamlError(Exception):

@@ -1,8 +1,9 @@
 """MkDocs hook: validates the registry and adds its generated pages to the site.
 
 Procedure pages and the provider index go through MkDocs like any page. Provider pages do
-not: MkDocs renders one hidden shell page and the provider bodies are spliced into it after
-the build (see `klachtenportaal.shell`), which keeps large registries fast to build.
+not: MkDocs renders one hidden shell page and the provider bodies are spliced into it (see
+`klachtenportaal.shell`); large registries have them rendered in parallel while MkDocs
+builds the rest (see `klachtenportaal.generate`).
 """
 
 from __future__ import annotations
@@ -20,15 +21,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from klachtenportaal import shell
-from klachtenportaal.loader import RegistryError, load_registry
-from klachtenportaal.registry import Registry
+from klachtenportaal.generate import GeneratedSite, generate_site
+from klachtenportaal.loader import RegistryError
 from klachtenportaal.render import (
     DEFAULT_API_URL,
     GeneratedPage,
-    SitePages,
     create_environment,
     portal_contact,
-    render_pages,
     root_of,
 )
 
@@ -38,9 +37,8 @@ API_URL_ENV = "KLACHTENPORTAAL_API_URL"
 
 @dataclass
 class _Build:
-    registry: Registry
+    site: GeneratedSite
     env: jinja2.Environment
-    pages: SitePages
     documents: dict[str, GeneratedPage] = field(default_factory=dict)
     shell_html: str | None = None
 
@@ -61,19 +59,18 @@ def registry_path(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
+    api_url = os.environ.get(API_URL_ENV, DEFAULT_API_URL)
     try:
-        registry = load_registry(registry_path(config))
+        site = generate_site(registry_path(config), api_url)
     except RegistryError as exc:
         raise PluginError(exc.report()) from None
-    api_url = os.environ.get(API_URL_ENV, DEFAULT_API_URL)
-    _build = _Build(registry=registry, env=create_environment(),
-                    pages=render_pages(registry, api_url))
+    _build = _Build(site=site, env=create_environment())
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
-    for page in build.pages.documents:
+    for page in build.site.documents:
         build.documents[page.src_uri] = page
         files.append(File.generated(config, page.src_uri,
                                     content=shell.page_source(page.title, page.description)))
@@ -88,11 +85,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     build = _current()
     try:
         template = build.env.from_string(markdown)
+        registry = build.site.registry
         return template.render(
-            portal=build.registry.portal,
-            regelingen=build.registry.regelingen,
-            contacts=build.registry.contacts,
-            portal_contact=portal_contact(build.registry),
+            portal=registry.portal,
+            regelingen=registry.regelingen,
+            contacts=registry.contacts,
+            portal_contact=portal_contact(registry),
             root=root_of(page.url),
         )
     except jinja2.TemplateError as exc:
@@ -119,9 +117,14 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError("klachtenportaal hook: the provider page shell was not rendered")
     site_dir = Path(config.site_dir)
     shutil.rmtree(site_dir / shell.SHELL_URL, ignore_errors=True)
-    written = shell.write_pages(site_dir, build.shell_html, build.pages.providers)
+    written = build.site.providers.write(site_dir, build.shell_html)
     shell.update_sitemap(site_dir, config.site_url or "", [page.url for page in written])
     shell.update_search_index(site_dir, [
         {"location": page.url, "title": page.title, "text": page.description}
         for page in written
     ])
+
+
+def on_build_error(error: Exception) -> None:
+    if _build is not None:
+        _build.site.providers.cancel()

@@ -22,7 +22,7 @@ def synthetic_registry(base: Path, count: int, seed: int = 7) -> dict[str, Any]:
     for number in range(count):
         name = f"{rng.choice(_WORDS)}{rng.choice(_WORDS).lower()} {rng.choice(_PLACES)} {number}"
         slug = name.lower().replace(" ", "-")
-        regelingen = rng.choice(_REGIMES)
+        regelingen = list(rng.choice(_REGIMES))  # a copy: shared lists become YAML aliases
         providers.append({
             "slug": slug,
             "name": name,
