@@ -49,6 +49,10 @@ TEMPLATE_TAG = "klachtenportaal:template-sha256"
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<code>.*?)</script>", re.S | re.I)
 
 
+class EnvironmentConfigError(Exception):
+    """An environment file holds a value that cannot be deployed."""
+
+
 @dataclass(frozen=True)
 class Environment:
     """One deployment target, read from `infra/environments/<name>.json`."""
@@ -65,10 +69,30 @@ class Environment:
     retention_days: int = 730
     artifacts_bucket: str | None = None
 
+    def __post_init__(self) -> None:
+        # The Lambda only checks the shape of these addresses at each cold start; the full
+        # check happens here, before they reach its environment.
+        from email_validator import EmailNotValidError, validate_email
+
+        for name in ("sender_email", "notification_email", "alarm_email"):
+            address = getattr(self, name)
+            try:
+                validate_email(address, check_deliverability=False)
+            except EmailNotValidError as exc:
+                raise EnvironmentConfigError(f"{name}: {address!r} is not a valid e-mail "
+                                             f"address ({exc})") from None
+        if not self.sender_email.endswith("@" + self.sender_domain):
+            raise EnvironmentConfigError(
+                f"sender_email: {self.sender_email!r} is not in sender_domain "
+                f"{self.sender_domain!r}, so SES would refuse to send from it")
+
     @classmethod
     def load(cls, path: Path) -> Environment:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**data)
+        try:
+            return cls(**data)
+        except EnvironmentConfigError as exc:
+            raise EnvironmentConfigError(f"{path}: {exc}") from None
 
     @property
     def site_url(self) -> str:
@@ -384,7 +408,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{config} is missing: copy infra/environments/example.json and fill it in.",
               file=sys.stderr)
         return 2
-    deployer = Deployer(Environment.load(config))
+    try:
+        deployer = Deployer(Environment.load(config))
+    except (EnvironmentConfigError, TypeError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if args.action == "destroy":
         kept = deployer.destroy()
         print(f"Stack {deployer.env.stack_name} deleted. Kept (delete by hand if meant): "

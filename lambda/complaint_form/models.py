@@ -13,9 +13,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -60,6 +60,17 @@ def _valid_phone(value: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _valid_email(value: str) -> str:
+    # email-validator compiles its grammar when imported (about 20 ms): the first address
+    # loads it, not the cold start.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid e-mail address: {exc}") from exc
+
+
 def _not_in_future(value: date) -> date:
     if value > date.today():
         raise ValueError("date lies in the future")
@@ -89,6 +100,9 @@ OutcomeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40),
                   AfterValidator(_valid_phone)]
+EmailAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254),
+                         AfterValidator(_valid_email),
+                         WithJsonSchema({"type": "string", "format": "email", "maxLength": 254})]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 PastDate = Annotated[date, BeforeValidator(_dutch_date), AfterValidator(_not_in_future)]
 
@@ -108,7 +122,7 @@ class ComplaintRequest(BaseModel):
     provider: Slug
     regeling: Slug | None = Field(None, description="Left out or 'onbekend' when not known.")
     name: ShortText
-    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    email: EmailAddress
     phone: Phone | None = None
     role: Literal["client", "vertegenwoordiger"]
     relation: ShortText | None = None
@@ -196,7 +210,14 @@ class ErrorResponse(BaseModel):
 EmailKind = Literal["confirmation", "notification"]
 
 
-class EmailRecord(BaseModel):
+class StoredModel(BaseModel):
+    """Parts of a stored complaint. Only a valid submission or a lookup needs them, so their
+    validators are built on first use instead of in every cold start."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class EmailRecord(StoredModel):
     status: Literal["pending", "sending", "sent"] = "pending"
     message_id: str | None = None
     sent_at: datetime | None = None
@@ -205,7 +226,7 @@ class EmailRecord(BaseModel):
     last_error: str | None = None
 
 
-class Person(BaseModel):
+class Person(StoredModel):
     name: str
     email: str
     phone: str | None
@@ -215,7 +236,7 @@ class Person(BaseModel):
     contact_preference: Literal["telefoon", "email"]
 
 
-class ComplaintDetails(BaseModel):
+class ComplaintDetails(StoredModel):
     description: str
     occurred_on: date | None
     desired_outcome: str
@@ -224,13 +245,13 @@ class ComplaintDetails(BaseModel):
     send_copy: bool
 
 
-class ComplaintDeadlines(BaseModel):
+class ComplaintDeadlines(StoredModel):
     contact_by: date
     judgement_by: date | None
     judgement_extended_by: date | None
 
 
-class StoredComplaint(BaseModel):
+class StoredComplaint(StoredModel):
     """A received complaint as stored, with a snapshot of the registry entry it refers to."""
 
     reference: str

@@ -1,6 +1,8 @@
 """Runtime settings, read from the environment once per cold start.
 
 The variable names match `infra/template.yaml`; the defaults serve local runs (moto).
+E-mail addresses get a shape check here: `infra.deploy` checks them fully before they reach
+the environment, which spares every cold start loading the e-mail validator.
 """
 
 from __future__ import annotations
@@ -8,10 +10,12 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, StringConstraints
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
+Address = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
 class Settings(BaseModel):
@@ -20,8 +24,8 @@ class Settings(BaseModel):
     table_name: str = Field("klachtenportaal-klachten", alias="TABLE_NAME")
     idempotency_table_name: str = Field("klachtenportaal-idempotency",
                                         alias="IDEMPOTENCY_TABLE_NAME")
-    sender_email: EmailStr = Field("noreply@klachtenportaalzorg.nl", alias="SENDER_EMAIL")
-    notification_email: EmailStr = Field("info@klachtenportaalzorg.nl",
+    sender_email: Address = Field("noreply@klachtenportaalzorg.nl", alias="SENDER_EMAIL")
+    notification_email: Address = Field("info@klachtenportaalzorg.nl",
                                          alias="NOTIFICATION_EMAIL")
     allowed_origin: str = Field("http://localhost:8000", alias="ALLOWED_ORIGIN")
     site_url: str = Field("http://localhost:8000/", alias="SITE_URL")

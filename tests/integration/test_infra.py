@@ -13,7 +13,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra.deploy import AwsClients, Deployer, Environment, inline_script_hashes
+from infra.deploy import (
+    AwsClients,
+    Deployer,
+    Environment,
+    EnvironmentConfigError,
+    inline_script_hashes,
+)
 from infra.template import TEMPLATE, load_template, transform
 
 PARAMETERS = {
@@ -269,6 +275,23 @@ def test_inline_script_hashes_cover_the_theme_scripts(tmp_path: Path) -> None:
     assert inline_script_hashes(tmp_path) == [
         "'sha256-" + __import__("base64").b64encode(
             __import__("hashlib").sha256(b"var a=1;").digest()).decode() + "'"]
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    ("notification_email", "klachten@@example.nl", "notification_email: 'klachten@@example.nl'"),
+    ("sender_email", "noreply@elders.nl", "is not in sender_domain 'example.nl'"),
+])
+def test_environment_refuses_addresses_it_cannot_deploy(
+        repo_root: Path, tmp_path: Path, field: str, value: str, expected: str) -> None:
+    # GIVEN an environment file with a bad address
+    example = json.loads((repo_root / "infra" / "environments" / "example.json").read_text())
+    config = tmp_path / "test.json"
+    config.write_text(json.dumps({**example, field: value}), encoding="utf-8")
+    # WHEN it is loaded for a deploy
+    with pytest.raises(EnvironmentConfigError) as error:
+        Environment.load(config)
+    # THEN the error names the file, the field and what is wrong
+    assert str(config) in str(error.value) and expected in str(error.value)
 
 
 def test_example_environment_holds_no_secrets(repo_root: Path) -> None:

@@ -80,3 +80,34 @@ def test_new_reference_is_readable_and_unique() -> None:
         assert is_reference(reference)
         assert not set(reference.removeprefix("KPZ-")) & set("01OIL")
     assert not set("01OILUV") & set(ALPHABET)
+
+
+@pytest.mark.parametrize("address", ["anna@@example.nl", "anna", "anna@example", "a b@example.nl",
+                                     "Anna <anna@example.nl>"])
+def test_complaint_request_refuses_addresses_that_are_not_one_address(address: str) -> None:
+    # GIVEN a form with something other than a plain e-mail address
+    # WHEN validated
+    with pytest.raises(ValidationError) as error:
+        ComplaintRequest.model_validate(complaint_body(email=address))
+    # THEN the e-mail field carries the Dutch message
+    found = messages.field_messages(error.value.errors())
+    assert found == {"email": messages.invalid("email")}
+
+
+def test_complaint_request_normalises_the_address_domain() -> None:
+    request = ComplaintRequest.model_validate(complaint_body(email=" Anna@Example.NL "))
+    assert request.email == "Anna@example.nl"
+
+
+def test_settings_refuse_an_address_without_domain(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a deploy that set a sender without a domain
+    from complaint_form.settings import get_settings
+
+    monkeypatch.setenv("SENDER_EMAIL", "noreply")
+    get_settings.cache_clear()
+    # WHEN the settings are read, THEN the cold start stops with the variable named
+    try:
+        with pytest.raises(ValidationError, match="SENDER_EMAIL"):
+            get_settings()
+    finally:
+        get_settings.cache_clear()
