@@ -42,6 +42,7 @@ RUNTIME_REQUIREMENTS = [
     "email-validator>=2.1",
     "phonenumbers>=8.13",
     "PyYAML>=6.0",
+    "yaml-rs>=0.1.6,<0.2",
     "Jinja2>=3.1",
     "holidays>=0.60",
 ]
