@@ -6,6 +6,7 @@ what was expected and, for a mistyped key or reference, the nearest valid name.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import types
 import typing
@@ -129,6 +130,13 @@ def _diagnose(text: str, filename: str) -> Registry:
     data, positions, issues = _parse_yaml(text, filename)
     if data is None:
         raise RegistryError(issues)
+    # Positions and duplicate keys come from PyYAML; the values from the fast road's YAML 1.2
+    # reading (PyYAML reads YAML 1.1, where `yes` is true), so a report never holds a
+    # mistake the fast road would not see. The first of duplicate keys counts in both.
+    with contextlib.suppress(yaml_rs.YAMLDecodeError):
+        values = yaml_rs.loads(text, parse_datetime=False,
+                               duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.FirstWins)
+        data = values if isinstance(values, dict) else data
     issues += _schema_issues(data, positions, filename)
     issues += _reference_issues(data, positions, filename)
     if issues:

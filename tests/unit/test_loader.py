@@ -155,6 +155,17 @@ def test_parse_registry_reports_every_error_at_once(valid_text: str) -> None:
     assert caught.value.report().endswith("3 errors in the registry; nothing was built.")
 
 
+def test_parse_registry_reads_yes_and_no_as_text_also_when_reporting(valid_text: str) -> None:
+    # GIVEN a provider name that YAML 1.1 would read as a boolean
+    text = valid_text.replace("    name: BurgerCoaching\n", "    name: yes\n")
+    # WHEN parsed THEN it is text (YAML 1.2), as the name
+    registry = parse_registry(text, "providers.yaml")
+    assert registry.providers[1].name == "yes"
+    # AND WHEN another entry has a mistake THEN only that mistake is reported
+    issue = only_issue(text.replace("email: info@jeugdstem.nl", "email: jeugdstem"))
+    assert issue.path == "contacts.akj.email"
+
+
 def test_parse_registry_rejects_a_document_that_is_not_a_mapping() -> None:
     issue = only_issue("- just\n- a list\n")
     assert "expected a mapping" in issue.message
