@@ -95,8 +95,6 @@ def write_hugo_site(site: Path, page_shell: str, target: Path) -> None:
     content = target / "content" / "aanbieders"
     content.mkdir(parents=True)
     for page in (site / "aanbieders").glob("*/index.html"):
-        if page.parent.name == "index.html":
-            continue
         built = page.read_text(encoding="utf-8")
         title = re.search(r"<h1[^>]*>(.*?)</h1>", built, re.S).group(1)  # type: ignore[union-attr]
         description = re.search(r'<meta name="description" content="([^"]*)"',
@@ -154,7 +152,7 @@ def bench_build(sizes: list[int], work: Path) -> tuple[str, dict[int, Any]]:
                  "--site-dir", str(site)]
         timed(build)  # once to have pages for the shell and for Hugo's content
         shell_page = work / f"shell-{count}.html"
-        shell_page.write_text(_shell_from(site), encoding="utf-8")
+        shell_page.write_text(_shell_from(site, registry), encoding="utf-8")
         hugo_site = work / f"hugo-{count}"
         if hugo:
             write_hugo_site(site, shell_page.read_text(encoding="utf-8"), hugo_site)
@@ -190,27 +188,20 @@ def bench_build(sizes: list[int], work: Path) -> tuple[str, dict[int, Any]]:
 
 
 def _mean_page_kb(folder: Path) -> float:
-    pages = [p for p in folder.glob("*/index.html")]
+    pages = list(folder.glob("*/index.html"))
     return sum(p.stat().st_size for p in pages) / len(pages) / 1024
 
 
-def _shell_from(site: Path) -> str:
-    """A page shell made from a built provider page: its body, title, description and URL
-    replaced by the splice markers."""
+def _shell_from(site: Path, registry: Path) -> str:
+    """The page shell of a built site, recovered from its first provider's page."""
     from klachtenportaal import shell
+    from klachtenportaal.loader import load_registry
+    from klachtenportaal.render import PageRenderer
 
-    page = next(p for p in sorted((site / "aanbieders").glob("*/index.html")))
-    html_text = page.read_text(encoding="utf-8")
-    start = html_text.index('<article class="md-content__inner md-typeset">')
-    end = html_text.index("</article>", start)
-    body_start = html_text.index("</h1>", start) + len("</h1>")
-    html_text = html_text[:body_start] + shell.BODY_MARK + html_text[end:]
-    slug = page.parent.name
-    title = re.search(r"<title>(.*?) - ", html_text).group(1)  # type: ignore[union-attr]
-    description = re.search(r'<meta name="description" content="([^"]*)"',
-                            html_text).group(1)  # type: ignore[union-attr]
-    return (html_text.replace(f"aanbieders/{slug}/", shell.SHELL_URL)
-            .replace(title, shell.TITLE_MARK).replace(description, shell.DESCRIPTION_MARK))
+    loaded = load_registry(registry)
+    page = PageRenderer(loaded).provider_page(loaded.providers[0])
+    return shell.recover_shell((site / page.url / "index.html").read_text(encoding="utf-8"),
+                               page)
 
 
 def bench_weight(facts: dict[int, Any]) -> str:

@@ -8,8 +8,6 @@ any edit this module cannot prove valid, so that the full build reports it.
 
 from __future__ import annotations
 
-import html
-import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -107,56 +105,39 @@ class IncrementalSite:
                 continue
             page = new_renderer.provider_page(provider)
             shell.write_page(self.site_dir, page, shell.splice(page_shell, page))
-            written.append(page.url)
+            written.append(page)
         removed = [f"{PROVIDERS_DIR}/{slug}/" for slug in old_pages.keys() - new_pages]
         for url in removed:
             shutil.rmtree(self.site_dir / url, ignore_errors=True)
+        urls = [page.url for page in written]
         if written or removed:
             self._patch_index(old_renderer, new_renderer)
-            self._patch_search(new_renderer, [new_pages[u.split("/")[1]] for u in written],
-                               removed + written)
+            shell.update_search_index(self.site_dir, written, removed=removed + urls)
+            old_urls = {f"{PROVIDERS_DIR}/{slug}/" for slug in old_pages}
             shell.update_sitemap(self.site_dir, self.site_url,
-                                 [u for u in written if u.split("/")[1] not in old_pages],
-                                 removed=removed)
+                                 [url for url in urls if url not in old_urls], removed=removed)
         self.split, self.registry = new, registry
         self.by_text = dict(zip(new.entries, providers, strict=True))
-        return Update(written=written, removed=removed)
+        return Update(written=urls, removed=removed)
 
     def _shell(self, renderer: PageRenderer) -> str:
-        """The page shell, recovered from a built provider page (the exact inverse of
-        splicing: that page's body is rendered again from the registry it was built from)."""
-        provider = self.registry.providers[0]
-        page = renderer.provider_page(provider)
+        """The page shell, recovered from a built provider page: that page's body is
+        rendered again from the registry it was built from."""
+        page = renderer.provider_page(self.registry.providers[0])
         built = (self.site_dir / page.url / "index.html").read_text(encoding="utf-8")
-        if page.body not in built:
-            raise FullBuildNeededError("the built pages do not match the registry")
-        return (built.replace(page.body, shell.BODY_MARK, 1)
-                .replace(html.escape(page.title), shell.TITLE_MARK)
-                .replace(html.escape(page.description), shell.DESCRIPTION_MARK)
-                .replace(page.url, shell.SHELL_URL))
+        try:
+            return shell.recover_shell(built, page)
+        except shell.ShellError as exc:
+            raise FullBuildNeededError("the built pages do not match the registry") from exc
 
     def _patch_index(self, old: PageRenderer, new: PageRenderer) -> None:
-        index = self.site_dir / old.provider_index().url / "index.html"
+        old_index = old.provider_index()
+        index = self.site_dir / old_index.url / "index.html"
         built = index.read_text(encoding="utf-8")
-        old_body = old.provider_index().body
-        if old_body not in built:
+        if old_index.body not in built:
             raise FullBuildNeededError("the built index does not match the registry")
-        index.write_text(built.replace(old_body, new.provider_index().body, 1),
+        index.write_text(built.replace(old_index.body, new.provider_index().body, 1),
                          encoding="utf-8")
-
-    def _patch_search(self, renderer: PageRenderer, providers: list[Provider],
-                      gone: list[str]) -> None:
-        path = self.site_dir / "search" / "search_index.json"
-        if not path.exists():
-            return
-        index: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        index["docs"] = [doc for doc in index["docs"] if doc["location"] not in gone]
-        for provider in providers:
-            page = renderer.provider_page(provider)
-            index["docs"].append({"location": page.url, "title": page.title,
-                                  "text": page.description})
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
-                        encoding="utf-8")
 
 
 def _load_entry(entry: str) -> dict[str, Any]:

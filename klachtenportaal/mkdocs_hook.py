@@ -119,10 +119,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     shutil.rmtree(site_dir / shell.SHELL_URL, ignore_errors=True)
     written = build.site.providers.write(site_dir, build.shell_html)
     shell.update_sitemap(site_dir, config.site_url or "", [page.url for page in written])
-    shell.update_search_index(site_dir, [
-        {"location": page.url, "title": page.title, "text": page.description}
-        for page in written
-    ])
+    shell.update_search_index(site_dir, written)
 
 
 def on_build_error(error: Exception) -> None:

@@ -59,6 +59,17 @@ def splice(shell: str, page: GeneratedPage) -> str:
     )
 
 
+def recover_shell(built: str, page: GeneratedPage) -> str:
+    """The shell a built page was spliced into: the exact inverse of `splice`, given the
+    page as it was rendered for that build. ShellError when `built` does not hold it."""
+    if page.body not in built:
+        raise ShellError(f"{page.url} was not built from this page body")
+    return (built.replace(page.body, BODY_MARK, 1)
+            .replace(html.escape(page.title), TITLE_MARK)
+            .replace(html.escape(page.description), DESCRIPTION_MARK)
+            .replace(page.url, SHELL_URL))
+
+
 def write_page(site_dir: Path, page: GeneratedPage, content: str) -> None:
     target = site_dir / page.url / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -113,12 +124,17 @@ def update_sitemap(site_dir: Path, site_url: str, urls: Iterable[str],
     (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
 
-def update_search_index(site_dir: Path, entries: list[dict[str, str]]) -> None:
-    """Add one short entry per spliced page to the theme's search index."""
+def update_search_index(site_dir: Path, pages: Iterable[GeneratedPage | WrittenPage],
+                        removed: Iterable[str] = ()) -> None:
+    """Add one short entry per spliced page to the theme's search index, after dropping the
+    entries of the `removed` URLs."""
     index_file = site_dir / "search" / "search_index.json"
     if not index_file.exists():
         return
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    index["docs"].extend(entries)
+    gone = set(removed)
+    index["docs"] = [doc for doc in index["docs"] if doc["location"] not in gone]
+    index["docs"].extend({"location": page.url, "title": page.title, "text": page.description}
+                         for page in pages)
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
                           encoding="utf-8")

@@ -3,6 +3,8 @@
 Keys: pk `KLACHT#<reference>`, sk `KLACHT`. Index `by-provider` (gsi1pk `AANBIEDER#<slug>`,
 gsi1sk received time), index `by-status` (gsi2pk `STATUS#<status>`), and the sparse index
 `pending-email` (attribute `email_pending`, present only while an e-mail waits for a retry).
+A marker per submission (pk `SUBMISSION#<submission id>`, sk `SUBMISSION`) holds the
+reference that submission got.
 """
 
 from __future__ import annotations
@@ -78,6 +80,10 @@ def _key(reference: str) -> dict[str, Any]:
     return {"pk": {"S": f"KLACHT#{reference}"}, "sk": {"S": SORT_KEY}}
 
 
+def _submission_key(submission_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"SUBMISSION#{submission_id}"}, "sk": {"S": "SUBMISSION"}}
+
+
 def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
     data = complaint.model_dump(mode="json")
     data |= {
@@ -114,8 +120,8 @@ class ComplaintRepository:
         """Record that `submission_id` is stored under `reference`, before the complaint
         itself is written. Returns the reference it already had, if it was claimed before
         (a retry after a failure), else `reference`."""
-        marker = {"pk": {"S": f"SUBMISSION#{submission_id}"}, "sk": {"S": "SUBMISSION"},
-                  "reference": {"S": reference}, "expires_at": {"N": str(expires_at)}}
+        marker = {**_submission_key(submission_id), "reference": {"S": reference},
+                  "expires_at": {"N": str(expires_at)}}
         # Replacing is for the one case where the reference had to change before storing.
         condition = "attribute_exists(pk)" if replace else "attribute_not_exists(pk)"
         try:
@@ -140,8 +146,7 @@ class ComplaintRepository:
     def _reference_of(self, submission_id: str) -> str:
         try:
             answer = self.client.get_item(
-                TableName=self.table_name, ConsistentRead=True,
-                Key={"pk": {"S": f"SUBMISSION#{submission_id}"}, "sk": {"S": "SUBMISSION"}})
+                TableName=self.table_name, ConsistentRead=True, Key=_submission_key(submission_id))
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
         return str(answer["Item"]["reference"]["S"])
@@ -197,7 +202,7 @@ class ComplaintRepository:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
     def with_pending_email(self) -> Iterator[StoredComplaint]:
-        """Complaints with an e-mail still to send, oldest first (sparse index)."""
+        """Complaints with an e-mail still to send (a scan of the sparse index)."""
         paginator = self.client.get_paginator("scan")
         try:
             for page in paginator.paginate(TableName=self.table_name, IndexName=PENDING_EMAIL):

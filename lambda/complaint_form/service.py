@@ -241,7 +241,7 @@ def _new_complaint(request: ComplaintRequest, provider: Provider,
             judgement_extended_by=deadlines.judgement_extended_by,
         ),
         complainant=Person(
-            name=request.name, email=str(request.email), phone=request.phone,
+            name=request.name, email=request.email, phone=request.phone,
             role=request.role, relation=request.relation, client_name=request.client_name,
             contact_preference=request.contact_preference,
         ),
