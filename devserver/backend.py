@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -57,6 +56,7 @@ class LambdaContext:
 
 
 def _outbox_mailer_class() -> type:
+    from complaint_form.references import REFERENCE
     from complaint_form.ses import Mailer
 
     class OutboxMailer(Mailer):
@@ -70,11 +70,11 @@ def _outbox_mailer_class() -> type:
 
         def deliver(self, to: str, raw: bytes) -> str:
             message_id = super().deliver(to, raw)
-            reference = re.search(rb"KPZ-[0-9A-Z]{4}-[0-9A-Z]{4}", raw)
+            reference = REFERENCE.search(raw.decode("ascii", "replace"))
             with self._lock:
                 self._counter += 1
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-                found = reference.group().decode() if reference else "mail"
+                found = reference.group() if reference else "mail"
                 name = f"{stamp}-{self._counter:05d}-{found}"
             self.outbox.mkdir(parents=True, exist_ok=True)
             (self.outbox / f"{name}.eml").write_bytes(raw)

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import json
 import mimetypes
-import os
 import re
 import shutil
 import subprocess
@@ -31,6 +30,8 @@ from botocore.exceptions import ClientError
 from infra.template import load_template, transform
 from klachtenportaal.cli import build as build_site
 from klachtenportaal.loader import load_registry
+from klachtenportaal.mkdocs_hook import API_URL_ENV
+from klachtenportaal.render import DEFAULT_API_URL
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = REPO_ROOT / "infra" / "environments"
@@ -344,23 +345,15 @@ class Deployer:
     # -- helpers -----------------------------------------------------------------------
 
     def _api_url(self, outputs: dict[str, str]) -> str:
-        return outputs["ApiUrl"] + "/api/klachten" if "ApiUrl" in outputs else "/api/klachten"
+        return (outputs["ApiUrl"] + DEFAULT_API_URL if "ApiUrl" in outputs
+                else DEFAULT_API_URL)
 
     def _build_site(self, site_dir: Path, api_url: str) -> None:
-        variables = {"KLACHTENPORTAAL_API_URL": api_url, "SITE_URL": self.env.site_url,
+        variables = {API_URL_ENV: api_url, "SITE_URL": self.env.site_url,
                      "NO_MKDOCS_2_WARNING": "1"}
-        previous = {name: os.environ.get(name) for name in variables}
-        os.environ.update(variables)
-        try:
-            if build_site(self.repo_root / "providers.yaml", site_dir,
-                          self.repo_root / "mkdocs.yml") != 0:
-                raise RuntimeError("the site did not build; see the messages above")
-        finally:
-            for name, value in previous.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+        if build_site(self.repo_root / "providers.yaml", site_dir,
+                      self.repo_root / "mkdocs.yml", variables) != 0:
+            raise RuntimeError("the site did not build; see the messages above")
 
     def _parameters(self, bucket: str, code_key: str, hashes: list[str]) -> dict[str, str]:
         env = self.env

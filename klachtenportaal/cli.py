@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 DEFAULT_REGISTRY = Path("providers.yaml")
@@ -41,15 +41,18 @@ def validate(registry: Path) -> int:
     return 0
 
 
-def build(registry: Path, site_dir: Path, config: Path) -> int:
+def build(registry: Path, site_dir: Path, config: Path,
+          variables: Mapping[str, str] | None = None) -> int:
     """Build into a temporary folder and swap it in, so a failed build leaves no half site.
 
     The MkDocs hook validates the registry and stops the build with the full error report.
+    `variables` are set for the build only (the form's API address, the site's URL).
     """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    env = {**os.environ, "KLACHTENPORTAAL_REGISTRY": str(registry.resolve())}
+    env = {**os.environ, **(variables or {}),
+           "KLACHTENPORTAAL_REGISTRY": str(registry.resolve())}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "--config-file", str(config), "--site-dir", str(staging)]
     result = subprocess.run(command, env=env, check=False)

@@ -9,7 +9,7 @@ import secrets
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 PREFIX = "KPZ"
 _GROUPS = (4, 4)
-PATTERN = re.compile(rf"^{PREFIX}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
+REFERENCE = re.compile(rf"{PREFIX}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}")
 
 
 def new_reference() -> str:
@@ -19,4 +19,4 @@ def new_reference() -> str:
 
 
 def is_reference(text: str) -> bool:
-    return bool(PATTERN.match(text))
+    return REFERENCE.fullmatch(text) is not None
