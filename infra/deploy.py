@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from infra.template import load_template, transform
+from infra.bytecode import cache_tag, compile_bytecode
+from infra.template import lambda_python_version, load_template, transform
 from klachtenportaal.cli import build as build_site
 from klachtenportaal.loader import load_registry
 from klachtenportaal.mkdocs_hook import API_URL_ENV
@@ -47,6 +48,7 @@ RUNTIME_REQUIREMENTS = [
     "Jinja2>=3.1",
     "holidays>=0.60",
 ]
+LAMBDA_PYTHON = lambda_python_version()
 TEMPLATE_TAG = "klachtenportaal:template-sha256"
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<code>.*?)</script>", re.S | re.I)
 
@@ -140,20 +142,30 @@ def inline_script_hashes(site_dir: Path) -> list[str]:
 
 
 def vendor_dependencies(target: Path) -> None:
-    """Install the Lambda's libraries for its runtime (Python 3.12 on arm64) into `target`."""
+    """Install the Lambda's libraries for its runtime (arm64) into `target`."""
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target),
          "--platform", "manylinux2014_aarch64", "--implementation", "cp",
-         "--python-version", "3.12", "--only-binary=:all:", *RUNTIME_REQUIREMENTS],
+         "--python-version", LAMBDA_PYTHON, "--only-binary=:all:",
+         # Bytecode of the Python running pip would be of no use to the runtime.
+         "--no-compile", *RUNTIME_REQUIREMENTS],
         check=True,
     )
 
 
+def compile_for_lambda(folders: Sequence[Path]) -> int:
+    return compile_bytecode(folders, LAMBDA_PYTHON)
+
+
 def _zip_directory(source: Path, target: Path) -> str:
-    """A reproducible zip (sorted entries, fixed times), so equal content hashes equally."""
+    """A reproducible zip (sorted entries, fixed times), so equal content hashes equally.
+
+    Of the bytecode it keeps only the runtime's (hash-based, so the fixed times do no harm).
+    """
+    runtime_bytecode = f".{cache_tag(LAMBDA_PYTHON)}.pyc"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(p for p in source.rglob("*") if p.is_file()):
-            if "__pycache__" in path.parts:
+            if "__pycache__" in path.parts and not path.name.endswith(runtime_bytecode):
                 continue
             info = zipfile.ZipInfo(str(path.relative_to(source)), date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
@@ -163,15 +175,20 @@ def _zip_directory(source: Path, target: Path) -> str:
 
 
 def build_lambda_bundle(repo_root: Path, work_dir: Path,
-                        vendor: Callable[[Path], None] = vendor_dependencies) -> tuple[Path, str]:
-    """The Lambda zip: libraries, our packages and the registry as JSON; with its sha256."""
-    requirements_key = hashlib.sha256("\n".join(RUNTIME_REQUIREMENTS).encode()).hexdigest()[:16]
+                        vendor: Callable[[Path], None] = vendor_dependencies,
+                        compile_python: Callable[[Sequence[Path]], int] = compile_for_lambda,
+                        ) -> tuple[Path, str]:
+    """The Lambda zip: libraries, our packages and the registry as JSON, all compiled for
+    the runtime's Python; with its sha256."""
+    requirements = [f"python {LAMBDA_PYTHON}", *RUNTIME_REQUIREMENTS]
+    requirements_key = hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:16]
     dependencies = work_dir / f"dependencies-{requirements_key}"
     if not dependencies.exists():
         staging = work_dir / "dependencies-staging"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         vendor(staging)
+        compile_python([staging])
         staging.rename(dependencies)
     bundle = work_dir / "lambda"
     shutil.rmtree(bundle, ignore_errors=True)
@@ -180,6 +197,7 @@ def build_lambda_bundle(repo_root: Path, work_dir: Path,
         source = repo_root / package
         shutil.copytree(source, bundle / source.name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    compile_python([bundle / Path(package).name for package in PACKAGES])
     registry = load_registry(repo_root / "providers.yaml")
     (bundle / "registry.json").write_text(registry.model_dump_json(), encoding="utf-8")
     archive = work_dir / "lambda.zip"

@@ -17,6 +17,12 @@ def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
     return template
 
 
+def lambda_python_version(template: dict[str, Any] | None = None) -> str:
+    """The Python version the functions run on, from the template: "3.12"."""
+    runtime: str = (template or load_template())["Globals"]["Function"]["Runtime"]
+    return runtime.removeprefix("python")
+
+
 def transform(template: dict[str, Any], parameters: dict[str, str] | None = None,
               region: str = "eu-west-1") -> dict[str, Any]:
     """Plain CloudFormation from the SAM template, as CloudFormation's own transform does."""

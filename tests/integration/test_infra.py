@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +15,14 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from infra.bytecode import BytecodeError
 from infra.deploy import (
+    LAMBDA_PYTHON,
     AwsClients,
     Deployer,
     Environment,
     EnvironmentConfigError,
+    build_lambda_bundle,
     inline_script_hashes,
 )
 from infra.template import TEMPLATE, load_template, transform
@@ -232,15 +237,58 @@ def test_deploy_creates_the_stack_uploads_site_and_bundle(deployer: Deployer) ->
     tables = boto3.client("dynamodb", region_name="eu-west-1").list_tables()["TableNames"]
     assert any("ComplaintsTable" in name for name in tables)
     bundle = s3.get_object(Bucket=deployer.ensure_artifacts_bucket(), Key=report.code_key)
-    import io
-    import zipfile
-
     names = zipfile.ZipFile(io.BytesIO(bundle["Body"].read())).namelist()
     assert {"registry.json", "complaint_form/app.py", "klachtenportaal/deadlines.py",
             "VENDORED"} <= set(names)
     functions = boto3.client("lambda", region_name="eu-west-1").list_functions()["Functions"]
     handlers = {f["Handler"] for f in functions}
     assert handlers == {"complaint_form.app.lambda_handler", "complaint_form.retry.lambda_handler"}
+
+
+# The first bytes of CPython 3.12's bytecode files (Lib/importlib/_bootstrap_external.py).
+PYTHON_312_MAGIC = (3531).to_bytes(2, "little") + b"\r\n"
+UNCHECKED_HASH = 0b01
+
+
+def vendor_one_library(target: Path) -> None:
+    library = target / "library"
+    library.mkdir()
+    # A match statement: Python 3.10 and later only.
+    (library / "__init__.py").write_text("def kind(x):\n    match x:\n        case 1:\n"
+                                         "            return 'one'\n    return 'other'\n")
+    # Bytecode of the Python that ran pip: useless to the runtime.
+    (library / "__pycache__").mkdir()
+    (library / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"stale")
+
+
+def test_bundle_carries_bytecode_for_the_runtime_python(checkout: Path) -> None:
+    # GIVEN the runtime's Python from the template
+    assert LAMBDA_PYTHON == "3.12"
+    # WHEN the bundle is built
+    archive, _ = build_lambda_bundle(checkout, checkout / "build", vendor=vendor_one_library)
+    # THEN every Python file, ours and the libraries', has 3.12 bytecode that Lambda uses
+    # as is (unchecked hash: the zip's fixed times cannot make it look stale)
+    bundle = zipfile.ZipFile(archive)
+    names = set(bundle.namelist())
+    sources = sorted(name for name in names if name.endswith(".py"))
+    assert "library/__init__.py" in sources and "complaint_form/app.py" in sources
+    for source in sources:
+        folder, _, module = source.rpartition("/")
+        bytecode = bundle.read(f"{folder}/__pycache__/{module[:-3]}.cpython-312.pyc")
+        assert bytecode[:4] == PYTHON_312_MAGIC
+        assert int.from_bytes(bytecode[4:8], "little") == UNCHECKED_HASH
+    # AND no other Python's bytecode
+    assert not [name for name in names if name.endswith(".pyc") and "cpython-312" not in name]
+
+
+def test_bundle_refuses_a_library_the_runtime_cannot_compile(checkout: Path) -> None:
+    # GIVEN a library file that is not Python 3
+    def vendor_python2(target: Path) -> None:
+        (target / "old.py").write_text('print "hallo"\n')
+
+    # WHEN the bundle is built THEN the build stops and names the file
+    with pytest.raises(BytecodeError, match=r"old\.py"):
+        build_lambda_bundle(checkout, checkout / "build", vendor=vendor_python2)
 
 
 def test_deploy_again_changes_only_what_changed(deployer: Deployer, checkout: Path) -> None:
