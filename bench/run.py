@@ -272,39 +272,122 @@ def bench_rebuild(work: Path) -> str:
 
 # -- the Lambda ------------------------------------------------------------------------
 
-def _median_run(code: str, runs: int = 15) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([PYTHON, "-c", code], check=True, env={**ENV, "AWS_DEFAULT_REGION":
-                                                                "eu-west-1"})
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 LIBRARIES = "import aws_lambda_powertools.event_handler, boto3, pydantic"
+HANDLER = "import complaint_form.app as app\napp.get_settings()"
+_OURS = ("complaint_form", "klachtenportaal")
 
 
-def bench_cold_start() -> str:
-    # The libraries in site-packages have bytecode; give our modules theirs too, or each
-    # run compiles them (when PYTHONDONTWRITEBYTECODE is set, as on this machine).
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(REPO / "lambda"),
-                    str(REPO / "klachtenportaal")], check=True, capture_output=True)
-    libraries = _median_run(LIBRARIES)
-    one_model = _median_run(LIBRARIES + "\nclass Request(pydantic.BaseModel):\n    name: str")
-    validating = _median_run(LIBRARIES + "\naws_lambda_powertools.event_handler."
-                             "APIGatewayHttpResolver(enable_validation=True)")
-    handler = _median_run("import complaint_form.app as a; a.get_settings()")
-    return table("Lambda cold start (fresh process, median of 15)",
-                 ["process", "seconds", "ratio to libraries"],
-                 [["imports powertools event handler, boto3, pydantic", f"{libraries:.3f}",
-                   "1.00"],
-                  ["the same, and defines one one-field pydantic model", f"{one_model:.3f}",
-                   f"{one_model / libraries:.2f}"],
-                  ["the same, and creates a resolver with validation on (no routes)",
-                   f"{validating:.3f}", f"{validating / libraries:.2f}"],
-                  ["imports the handler module and reads its settings", f"{handler:.3f}",
-                   f"{handler / libraries:.2f}"]])
+def build_lambda_task(work: Path) -> tuple[Path, Path, dict[str, str]]:
+    """The Lambda's bundle as `infra.deploy` builds it, unpacked twice as Lambda would:
+    with bytecode (as deployed now) and without (as deployed before); and the function's
+    environment from the template.
+
+    The libraries are installed for this machine (the real bundle holds arm64 wheels for
+    Python 3.12), with boto3, which the Lambda runtime provides; the bytecode is compiled
+    by this Python, as `infra.bytecode` compiles it for 3.12: hash-based, unchecked.
+    """
+    import compileall
+    import py_compile
+    import zipfile
+
+    from infra.deploy import RUNTIME_REQUIREMENTS, build_lambda_bundle
+    from infra.template import load_template
+
+    def vendor_for_this_machine(target: Path) -> None:
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--no-compile",
+                        "--target", str(target), *RUNTIME_REQUIREMENTS, "boto3"], check=True)
+
+    archive, _ = build_lambda_bundle(REPO, work / "lambda-build", vendor=vendor_for_this_machine,
+                                     compile_python=lambda folders: 0)
+    compiled, bare = work / "task", work / "task-without-bytecode"
+    for task in (compiled, bare):
+        zipfile.ZipFile(archive).extractall(task)
+    compileall.compile_dir(compiled, quiet=1,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    environment = {name: value for name, value in variables.items() if isinstance(value, str)}
+    return compiled, bare, environment
+
+
+def _lambda_env(task: Path, function_env: dict[str, str]) -> dict[str, str]:
+    # Like Lambda: the bundle first on the path, a read-only file system (no bytecode
+    # written), the function's variables; `python -S` leaves our virtualenv out.
+    return {"PATH": os.environ["PATH"], "PYTHONPATH": str(task), "PYTHONDONTWRITEBYTECODE": "1",
+            "AWS_DEFAULT_REGION": "eu-west-1", **function_env,
+            "REGISTRY_PATH": str(task / "registry.json")}
+
+
+def library_imports(task: Path, function_env: dict[str, str]) -> list[str]:
+    """The import statements of libraries that our modules run at the handler's cold start.
+
+    Read from the source of each of our modules the cold start loads: the module-level
+    imports (not those for type checking only, nor those inside functions, which run later).
+    """
+    import ast
+
+    code = (f"import json, sys\n{HANDLER}\nprint(json.dumps([module.__file__ for name, module "
+            f"in sys.modules.items() if name.startswith({_OURS!r})]))")
+    loaded = json.loads(subprocess.run([PYTHON, "-S", "-c", code],
+                                       env=_lambda_env(task, function_env), check=True,
+                                       capture_output=True, text=True).stdout)
+
+    def imports_in(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
+        for node in body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                yield node
+            elif isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
+                yield from imports_in(node.body)
+                yield from imports_in(node.orelse)
+            elif isinstance(node, ast.Try):
+                yield from imports_in(node.body)
+
+    statements: list[str] = []
+    for path in loaded:
+        for node in imports_in(ast.parse(Path(path).read_text(encoding="utf-8")).body):
+            module = node.names[0].name if isinstance(node, ast.Import) else node.module or ""
+            ours = getattr(node, "level", 0) > 0 or module.startswith(_OURS)
+            statement = ast.unparse(node)
+            if not ours and module != "__future__" and statement not in statements:
+                statements.append(statement)
+    return statements
+
+
+def bench_cold_start(work: Path, rounds: int = 31) -> str:
+    task, bare_task, function_env = build_lambda_task(work)
+    same_libraries = "\n".join(library_imports(task, function_env))
+    runs = {
+        "libraries": ([PYTHON, "-S", "-c", LIBRARIES], task),
+        "same library modules": ([PYTHON, "-S", "-c", same_libraries], task),
+        "handler": ([PYTHON, "-S", "-c", HANDLER], task),
+        "handler without bytecode": ([PYTHON, "-S", "-c", HANDLER], bare_task),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    # This machine's speed drifts by tens of percent within a minute. So the kinds run in
+    # interleaved rounds, and each ratio is the median of the ratios within one round.
+    for _ in range(rounds):
+        for name, (command, folder) in runs.items():
+            start = time.perf_counter()
+            subprocess.run(command, env=_lambda_env(folder, function_env), check=True)
+            times[name].append(time.perf_counter() - start)
+
+    def ratio(name: str, baseline: str) -> str:
+        ratios = [mine / theirs for mine, theirs in zip(times[name], times[baseline], strict=True)]
+        return f"{statistics.median(ratios):.2f}"
+
+    def row(name: str, text: str) -> list[str]:
+        return [text, f"{statistics.median(times[name]):.3f}", ratio(name, "libraries"),
+                ratio(name, "same library modules")]
+
+    return table(f"Lambda cold start (fresh process on the Lambda bundle, {rounds} rounds, "
+                 "medians)",
+                 ["process", "seconds", "ratio to the three libraries",
+                  "ratio to the same library modules"],
+                 [row("libraries", "imports powertools' event handler, boto3, pydantic"),
+                  row("same library modules", "imports every library module the handler "
+                      "imports, none of our code"),
+                  row("handler", "imports the handler module and reads its settings"),
+                  row("handler without bytecode", "the same, from a bundle without bytecode "
+                      "(as deployed until now)")])
 
 
 @contextmanager
@@ -493,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
             parts.append(bench_rebuild(work))
         in_process = 0.0
         if "lambda" in only or "serve" in only:
-            parts.append(bench_cold_start())
+            parts.append(bench_cold_start(work))
             text, in_process = bench_warm()
             parts.append(text)
         if "serve" in only:
