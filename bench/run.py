@@ -291,7 +291,7 @@ def build_lambda_task(work: Path) -> tuple[Path, Path, dict[str, str]]:
     import zipfile
 
     from infra.deploy import RUNTIME_REQUIREMENTS, build_lambda_bundle
-    from infra.template import load_template
+    from infra.template import function_globals
 
     def vendor_for_this_machine(target: Path) -> None:
         subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--no-compile",
@@ -304,7 +304,7 @@ def build_lambda_task(work: Path) -> tuple[Path, Path, dict[str, str]]:
         zipfile.ZipFile(archive).extractall(task)
     compileall.compile_dir(compiled, quiet=1,
                            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    variables = function_globals()["Environment"]["Variables"]
     environment = {name: value for name, value in variables.items() if isinstance(value, str)}
     return compiled, bare, environment
 
@@ -357,7 +357,7 @@ def bench_cold_start(work: Path, rounds: int = 31) -> str:
     same_libraries = "\n".join(library_imports(task, function_env))
     runs = {
         "libraries": ([PYTHON, "-S", "-c", LIBRARIES], task),
-        "same library modules": ([PYTHON, "-S", "-c", same_libraries], task),
+        "same library imports": ([PYTHON, "-S", "-c", same_libraries], task),
         "handler": ([PYTHON, "-S", "-c", HANDLER], task),
         "handler without bytecode": ([PYTHON, "-S", "-c", HANDLER], bare_task),
     }
@@ -376,15 +376,15 @@ def bench_cold_start(work: Path, rounds: int = 31) -> str:
 
     def row(name: str, text: str) -> list[str]:
         return [text, f"{statistics.median(times[name]):.3f}", ratio(name, "libraries"),
-                ratio(name, "same library modules")]
+                ratio(name, "same library imports")]
 
     return table(f"Lambda cold start (fresh process on the Lambda bundle, {rounds} rounds, "
                  "medians)",
                  ["process", "seconds", "ratio to the three libraries",
-                  "ratio to the same library modules"],
+                  "ratio to the same library imports"],
                  [row("libraries", "imports powertools' event handler, boto3, pydantic"),
-                  row("same library modules", "imports every library module the handler "
-                      "imports, none of our code"),
+                  row("same library imports", "runs the library imports the handler's "
+                      "modules make, none of our code"),
                   row("handler", "imports the handler module and reads its settings"),
                   row("handler without bytecode", "the same, from a bundle without bytecode "
                       "(as deployed until now)")])

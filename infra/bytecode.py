@@ -43,9 +43,10 @@ def compile_bytecode(folders: Sequence[Path], python_version: str) -> int:
 
     Raises BytecodeError when the compiler is another Python version or a file fails.
     """
-    _install_compiler()
     if shutil.which("node") is None:
-        raise BytecodeError("node is needed to compile the Lambda's bytecode")
+        raise BytecodeError("node is needed to compile the Lambda's bytecode "
+                            "(Debian: apt-get install nodejs npm)")
+    _install_compiler()
     result = subprocess.run(["node", str(COMPILER / "compile.mjs"),
                              *(str(folder.resolve()) for folder in folders)],
                             cwd=COMPILER, capture_output=True, text=True, check=False)

@@ -17,9 +17,15 @@ def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
     return template
 
 
+def function_globals(template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What every function in the stack shares: runtime, environment variables, ..."""
+    shared: dict[str, Any] = (template or load_template())["Globals"]["Function"]
+    return shared
+
+
 def lambda_python_version(template: dict[str, Any] | None = None) -> str:
     """The Python version the functions run on, from the template: "3.12"."""
-    runtime: str = (template or load_template())["Globals"]["Function"]["Runtime"]
+    runtime: str = function_globals(template)["Runtime"]
     return runtime.removeprefix("python")
 
 
