@@ -102,7 +102,7 @@ class LocalBackend:
         self._context = LambdaContext()
 
     def handle(self, event: dict[str, Any]) -> Mapping[str, Any]:
-        from complaint_form.app import lambda_handler
+        from complaint_form.handler import lambda_handler
 
         with self._lock:
             response: Mapping[str, Any] = lambda_handler(event, self._context)
