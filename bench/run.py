@@ -287,7 +287,7 @@ def handler_code(handler: str) -> str:
 _OURS = ("complaint_form", "klachtenportaal")
 
 
-def build_lambda_task(work: Path) -> tuple[Path, Path, dict[str, str]]:
+def build_lambda_task(work: Path, template: dict[str, Any]) -> tuple[Path, Path, dict[str, str]]:
     """The Lambda's bundle as `infra.deploy` builds it, unpacked twice as Lambda would:
     with bytecode (as deployed now) and without (as deployed before); and the function's
     environment from the template.
@@ -314,7 +314,7 @@ def build_lambda_task(work: Path) -> tuple[Path, Path, dict[str, str]]:
         zipfile.ZipFile(archive).extractall(task)
     compileall.compile_dir(compiled, quiet=1,
                            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-    variables = function_globals()["Environment"]["Variables"]
+    variables = function_globals(template)["Environment"]["Variables"]
     environment = {name: value for name, value in variables.items() if isinstance(value, str)}
     return compiled, bare, environment
 
@@ -365,9 +365,10 @@ def library_imports(task: Path, function_env: dict[str, str], handler: str) -> l
 def bench_cold_start(work: Path, rounds: int = 31) -> str:
     from infra.template import load_template
 
-    api_handler = load_template()["Resources"]["ComplaintFunction"]["Properties"]["Handler"]
+    template = load_template()
+    api_handler = template["Resources"]["ComplaintFunction"]["Properties"]["Handler"]
     handler = handler_code(api_handler)
-    task, bare_task, function_env = build_lambda_task(work)
+    task, bare_task, function_env = build_lambda_task(work, template)
     same_libraries = "\n".join(library_imports(task, function_env, handler))
     paused = f"import gc\ngc.disable()\n{same_libraries}\ngc.freeze()\ngc.enable()"
     runs = {name: ([PYTHON, "-S", "-c", code + _LEAVE], folder) for name, code, folder in [

@@ -7,7 +7,7 @@ collections, one of them full, that walk those objects again and again: about 50
 0.3 s cold start on the bench's machine, and every later full collection would walk them
 once more. So the collector is paused while the app loads, and what the load made is then
 frozen (kept out of every later collection), as Python's `gc` documentation advises before
-a fork or a snapshot (SnapStart). The cost: the few hundred cyclic objects the load leaves
+a fork or a snapshot (SnapStart). The cost: the 800 or so cyclic objects the load leaves
 as garbage are never freed.
 """
 
