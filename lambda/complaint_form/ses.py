@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,14 @@ def _single_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def new_boundary() -> str:
+    """A MIME boundary that no part can contain: the parts are base64 (UTF-8 text), and
+    "=_" never occurs in base64. Left to itself, the generator makes a random boundary
+    and searches every part for it with a regular expression compiled for that boundary:
+    about 0.15 ms per message, and each one pushes another pattern out of `re`'s cache."""
+    return f"=_{uuid.uuid4().hex}"
+
+
 def build_message(email: Email, sender: str) -> MIMEMultipart:
     """The MIME message: plain text first, HTML as the alternative; headers on one line.
 
@@ -44,7 +53,7 @@ def build_message(email: Email, sender: str) -> MIMEMultipart:
     from email.mime.text import MIMEText
     from email.utils import formatdate, make_msgid
 
-    message = MIMEMultipart("alternative")
+    message = MIMEMultipart("alternative", boundary=new_boundary())
     message["From"] = _single_line(sender)
     message["To"] = _single_line(email.to)
     if email.reply_to:

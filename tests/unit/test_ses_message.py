@@ -29,3 +29,22 @@ def test_build_message_keeps_every_header_on_one_line() -> None:
     # THEN no new header appears: the text stays inside the header it came in
     names = [line.split(":", 1)[0] for line in headers.splitlines() if line[:1].strip()]
     assert "Bcc" not in names and "Cc" not in names
+
+
+def test_build_message_boundary_cannot_occur_in_its_parts() -> None:
+    # GIVEN text with a line that looks like the start of a boundary
+    email = Email(to="sanne@example.nl", subject="Klacht", text="regel\n--=_\nnog een regel",
+                  html="<p>--=_</p>")
+    # WHEN the message is built
+    message = build_message(email, "noreply@example.nl")
+    raw = message.as_bytes()
+    # THEN the boundary starts with "=_", which base64 never contains, and every part is
+    # base64, so the text comes back whole in exactly two parts
+    boundary = message.get_boundary()
+    assert boundary is not None and boundary.startswith("=_")
+    assert [part["Content-Transfer-Encoding"] for part in message.get_payload()] == [
+        "base64", "base64"]
+    parsed = message_from_bytes(raw, policy=policy.default)
+    parts = [part for part in parsed.walk() if not part.is_multipart()]
+    assert [part.get_content() for part in parts] == ["regel\n--=_\nnog een regel",
+                                                      "<p>--=_</p>"]
