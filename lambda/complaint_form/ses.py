@@ -53,7 +53,9 @@ def build_message(email: Email, sender: str) -> MIMEMultipart:
     from email.mime.text import MIMEText
     from email.utils import formatdate, make_msgid
 
-    message = MIMEMultipart("alternative", boundary=new_boundary())
+    from complaint_form.mail_policy import POLICY
+
+    message = MIMEMultipart("alternative", boundary=new_boundary(), policy=POLICY)
     message["From"] = _single_line(sender)
     message["To"] = _single_line(email.to)
     if email.reply_to:
@@ -63,8 +65,8 @@ def build_message(email: Email, sender: str) -> MIMEMultipart:
                           else Header(subject, "utf-8", header_name="Subject"))  # type: ignore[assignment]
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.attach(MIMEText(email.text, "plain", "utf-8"))
-    message.attach(MIMEText(email.html, "html", "utf-8"))
+    message.attach(MIMEText(email.text, "plain", "utf-8", policy=POLICY))
+    message.attach(MIMEText(email.html, "html", "utf-8", policy=POLICY))
     return message
 
 

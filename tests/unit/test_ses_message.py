@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from email import message_from_bytes, policy
 
+import pytest
+from complaint_form.mail_policy import POLICY
 from complaint_form.ses import Email, build_message
 
 
@@ -48,3 +50,28 @@ def test_build_message_boundary_cannot_occur_in_its_parts() -> None:
     parts = [part for part in parsed.walk() if not part.is_multipart()]
     assert [part.get_content() for part in parts] == ["regel\n--=_\nnog een regel",
                                                       "<p>--=_</p>"]
+
+
+@pytest.mark.parametrize("subject", [
+    "Klacht KPZ-ABCD-EFGH",
+    "Ontvangstbevestiging van je klacht over Zorg & Co; kenmerk: KPZ-ABCD-EFGH",
+    "Ontvangstbevestiging van je klacht over een zorgaanbieder met een heel lange naam "
+    "die niet op een regel past (kenmerk KPZ-ABCD-EFGH)",
+    "Klacht over één zorgaanbieder",
+])
+def test_one_line_headers_write_what_compat32_writes(subject: str) -> None:
+    # GIVEN a message with short and long, ASCII and non-ASCII headers
+    email = Email(to="sanne@example.nl", subject=subject, text="Tekst", html="<p>Tekst</p>",
+                  reply_to="info@example.nl")
+    message = build_message(email, "noreply@example.nl")
+    # WHEN it is written with our policy and with plain compat32
+    ours, theirs = message.as_bytes(policy=POLICY), message.as_bytes(policy=policy.compat32)
+    # THEN the bytes are the same: the short cut only skips work
+    assert ours == theirs
+    assert message.as_bytes() == ours
+
+
+def test_one_line_headers_fold_a_header_too_long_for_one_line() -> None:
+    value = "woord " * 20
+    assert POLICY.fold_binary("Subject", value) == policy.compat32.fold_binary("Subject", value)
+    assert b"\n " in POLICY.fold_binary("Subject", value)
