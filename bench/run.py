@@ -24,7 +24,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -529,11 +529,25 @@ def _replay_throughput(calls: list[tuple[Any, str, Any, float]], keys: dict[str,
     return len(numbers) / (time.perf_counter() - start)
 
 
-def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 20) -> str:
+def _split_cores() -> tuple[set[int], set[int]] | None:
+    """One core for the server (and the replays), the others for the load generator."""
+    cores = sorted(os.sched_getaffinity(0))
+    return ({cores[0]}, set(cores[1:])) if len(cores) > 1 else None
+
+
+def _set_process_cores(pid: int, cores: set[int]) -> None:
+    # Every thread of the process; the threads it starts later inherit from its main thread.
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with suppress(ProcessLookupError, FileNotFoundError):  # a thread that just ended
+            os.sched_setaffinity(int(task.name), cores)
+
+
+def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 100) -> str:
     """The local server under load, in rounds; after each round the same AWS calls are
-    replayed in-process (a tenth as many). The share is the median of the rounds' shares:
-    each compares two rates taken within seconds of each other, since this machine's speed
-    drifts by tens of percent."""
+    replayed in-process (a quarter as many). Each round's share compares two rates taken
+    within seconds of each other, since this machine's speed drifts by tens of percent.
+    Rounds alternate: in one the server has a core of its own, and the replay runs on that
+    core; in the next the scheduler puts everything anywhere."""
     port = 8900 + os.getpid() % 90
     work = Path(tempfile.mkdtemp(prefix="kp-serve-"))
     env = {**ENV, "MIN_FILL_SECONDS": "0", "POWERTOOLS_LOG_LEVEL": "WARNING"}
@@ -543,9 +557,10 @@ def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 20
                                str(work / "site")], cwd=REPO, env=env, stdout=log,
                               stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    serving = replaying = 0.0
-    shares: list[float] = []
-    replays = max(1, submissions // rounds // 10)
+    split = _split_cores()
+    every_core = os.sched_getaffinity(0)
+    rates: dict[bool, list[tuple[int, float, float]]] = {True: [], False: []}
+    replays = max(1, submissions // rounds // 4)
     try:
         _wait_for(base + "/_dev/klachten/")
         body = json.loads((REPO / "tests" / "events" / "complaint.json").read_text())
@@ -566,6 +581,10 @@ def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 20
                     statuses[status] = statuses.get(status, 0) + 1
 
         for round_number in range(rounds):
+            pinned = split is not None and round_number % 2 == 0
+            server_cores, load_cores = split if pinned and split else (every_core, every_core)
+            _set_process_cores(server.pid, server_cores)
+            os.sched_setaffinity(0, load_cores)  # this thread, and the clients it starts
             batch = range(round_number * submissions // rounds,
                           (round_number + 1) * submissions // rounds)
             remaining = iter(batch)
@@ -577,10 +596,9 @@ def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 20
             for thread in threads:
                 thread.join()
             seconds = time.perf_counter() - start
-            replay_rate = replay(replays)
-            serving += seconds
-            replaying += replays / replay_rate
-            shares.append(len(batch) / seconds / replay_rate)
+            os.sched_setaffinity(0, server_cores)
+            rates[pinned].append((len(batch), seconds, replay(replays)))
+        os.sched_setaffinity(0, every_core)
         with urllib.request.urlopen(base + "/_dev/klachten/") as answer:
             stored = len(json.loads(answer.read()))
         emails = len(list((work / "outbox").glob("*.eml")))
@@ -589,17 +607,26 @@ def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 20
         server.wait(timeout=30)
         log.close()
         shutil.rmtree(work, ignore_errors=True)
-    rate = submissions / serving
-    in_process = replays * rounds / replaying
     accepted = statuses.get(201, 0)
-    return table(f"Local serve: {submissions} submissions from {clients} concurrent clients, "
-                 f"in {rounds} rounds with {replays} in-process replays after each",
-                 ["answers", "stored", "e-mails in outbox", "lost", "submissions/s",
-                  "in-process moto, submissions/s", "share of the in-process rate (median "
-                  "of the rounds'; lowest, highest)"],
-                 [[json.dumps(statuses), stored, emails, accepted - stored, f"{rate:.0f}",
-                   f"{in_process:.0f}", f"{statistics.median(shares):.0%} "
-                   f"({min(shares):.0%}, {max(shares):.0%})"]])
+    loss = table(f"Local serve: {submissions} submissions from {clients} concurrent clients",
+                 ["answers", "stored", "e-mails in outbox", "lost"],
+                 [[json.dumps(statuses), stored, emails, accepted - stored]])
+    rows = []
+    for pinned, label in [(True, "server on a core of its own, clients on the others; "
+                                 "replays on the server's core"),
+                          (False, "no cores assigned")]:
+        if not rates[pinned]:
+            continue
+        shares = [count / seconds / rate for count, seconds, rate in rates[pinned]]
+        served = sum(count for count, _, _ in rates[pinned])
+        rows.append([label, len(shares), f"{served / sum(s for _, s, _ in rates[pinned]):.0f}",
+                     f"{len(shares) * replays / sum(replays / r for _, _, r in rates[pinned]):.0f}",
+                     f"{statistics.median(shares):.0%} ({min(shares):.0%}, {max(shares):.0%})"])
+    return loss + "\n" + table(
+        f"Local serve against the same AWS calls in-process: {rounds} rounds of "
+        f"{submissions // rounds} submissions, {replays} in-process replays after each",
+        ["cores", "rounds", "submissions/s", "in-process moto, submissions/s",
+         "share of the in-process rate (median of the rounds'; lowest, highest)"], rows)
 
 
 def _wait_for(url: str, seconds: float = 120) -> None:
