@@ -617,10 +617,11 @@ def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 10
                           (False, "no cores assigned")]:
         if not rates[pinned]:
             continue
-        shares = [count / seconds / rate for count, seconds, rate in rates[pinned]]
-        served = sum(count for count, _, _ in rates[pinned])
-        rows.append([label, len(shares), f"{served / sum(s for _, s, _ in rates[pinned]):.0f}",
-                     f"{len(shares) * replays / sum(replays / r for _, _, r in rates[pinned]):.0f}",
+        counts, durations, replay_rates = zip(*rates[pinned], strict=True)
+        shares = [n / s / r for n, s, r in rates[pinned]]
+        # Every replay is the same size, so their overall rate is the harmonic mean.
+        rows.append([label, len(shares), f"{sum(counts) / sum(durations):.0f}",
+                     f"{statistics.harmonic_mean(replay_rates):.0f}",
                      f"{statistics.median(shares):.0%} ({min(shares):.0%}, {max(shares):.0%})"])
     return loss + "\n" + table(
         f"Local serve against the same AWS calls in-process: {rounds} rounds of "
