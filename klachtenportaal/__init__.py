@@ -1,1 +1,2 @@
-"""Klachtenportaal: registry, page generator and shared domain logic."""
+"""The domain shared by the site generator and the form backend: the registry model, field
+rules, deadlines and how facts are shown."""

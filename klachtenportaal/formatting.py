@@ -1,10 +1,11 @@
-"""Presentation helpers used as Jinja2 filters: how facts are shown, not which facts."""
+"""How facts are shown (Jinja2 filters), and the one Jinja2 set-up for pages and e-mails."""
 
 from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
 
+import jinja2
 import phonenumbers
 from pydantic import HttpUrl
 
@@ -45,3 +46,23 @@ _DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "
 def format_date(day: date) -> str:
     """A date as Dutch readers expect it, e.g. 'maandag 30 november 2026'."""
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def template_environment(package: str) -> jinja2.Environment:
+    """Templates of `package` (its `templates/` folder) and of this one (the complaint form),
+    strict about missing values, with the filters above.
+
+    HTML is escaped: templates ending in `.html` and templates made from strings (Markdown
+    pages); subjects and text parts of e-mails (`.txt`) are plain text. Templates are read
+    once, without a check for changes before each of the thousands of renders in a build.
+    """
+    loader = jinja2.ChoiceLoader([jinja2.PackageLoader(package),
+                                  jinja2.PackageLoader("klachtenportaal")])
+    env = jinja2.Environment(
+        loader=loader, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
+                                            default_for_string=True),
+        auto_reload=False)
+    env.filters.update(format_phone=format_phone, tel_href=tel_href, display_url=display_url,
+                       format_date=format_date)
+    return env

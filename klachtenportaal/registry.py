@@ -9,19 +9,17 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     HttpUrl,
     PositiveInt,
     StringConstraints,
 )
 
-from klachtenportaal.formatting import parse_phone
+from klachtenportaal.fields import EmailAddress, Key, PhoneNumber
 
 _MARKUP = re.compile(r"<[A-Za-z/!]|\]\(|\*\*|`")
 
@@ -29,16 +27,6 @@ _MARKUP = re.compile(r"<[A-Za-z/!]|\]\(|\*\*|`")
 def _check_plain_text(value: str) -> str:
     if _MARKUP.search(value):
         raise ValueError("plain text expected: HTML and Markdown belong in the templates")
-    return value
-
-
-def _check_phone(value: str) -> str:
-    try:
-        parsed = parse_phone(value)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"not a phone number ({exc})") from exc
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValueError("not a valid phone number, expected e.g. '0228-322205'")
     return value
 
 
@@ -51,12 +39,6 @@ Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_check_plain_text),
-]
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-Phone = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=40),
-    AfterValidator(_check_phone),
 ]
 Postcode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$")]
 
@@ -84,8 +66,8 @@ class Contact(Model):
     role: Name | None = None
     description: Text | None = None
     audience: Text | None = Field(None, description="Who may use it, e.g. only under 18.")
-    email: EmailStr | None = None
-    phone: Phone | None = None
+    email: EmailAddress | None = None
+    phone: PhoneNumber | None = None
     phone_hours: Text | None = None
     chat_url: HttpUrl | None = None
     chat_hours: Text | None = None
@@ -126,8 +108,8 @@ class Portal(Model):
     """The complaints body itself."""
 
     name: Name
-    email: EmailStr
-    phone: Phone
+    email: EmailAddress
+    phone: PhoneNumber
     phone_hours: Text
     address: Address
     website: HttpUrl
@@ -196,3 +178,8 @@ class Registry(Model):
 
     def provider(self, slug: str) -> Provider | None:
         return next((p for p in self.providers if p.slug == slug), None)
+
+    def regeling_choices(self, provider: Provider) -> list[tuple[str, str]]:
+        """The regimes a complaint about `provider` can fall under: (key, label) for the form."""
+        return [(key, f"{self.regelingen[key].title} ({self.regelingen[key].name})")
+                for key in provider.regelingen]

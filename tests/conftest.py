@@ -3,9 +3,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# The backend reads its settings and creates AWS clients at import: point it at fake
-# credentials and a fixed region before anything imports it. moto is imported first so
-# that every boto3 client made afterwards can be served by its emulation.
+# Fake credentials and a fixed region before any AWS client or powertools logger is made.
+# moto is imported first so that every boto3 client made afterwards can be served by its
+# emulation.
 os.environ.update({
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -23,8 +23,8 @@ from collections.abc import Iterator
 import moto  # noqa: F401
 import pytest
 
-from klachtenportaal.loader import load_registry
 from klachtenportaal.registry import Registry
+from sitegen.loader import load_registry
 from tests.local_product import LocalProduct, running_product
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

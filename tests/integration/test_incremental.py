@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from klachtenportaal.incremental import FullBuildNeededError, IncrementalSite
-from klachtenportaal.loader import parse_registry
-from klachtenportaal.render import DEFAULT_API_URL
+from klachtenportaal.registry import Registry
+from sitegen.incremental import FullBuildNeededError, IncrementalSite
+from sitegen.loader import RegistryError, parse_registry
+from sitegen.pages import DEFAULT_API_URL
 from tests.integration.conftest import run_build
+
+pytestmark = pytest.mark.build
 
 SITE_URL = "http://localhost:8000/"
 NEW_PROVIDER = """  - slug: thuiszorg-noord
@@ -28,9 +31,11 @@ def built(repo_root: Path, tmp_path: Path) -> tuple[Path, Path, IncrementalSite]
     site = tmp_path / "site"
     assert run_build(repo_root, registry, site).returncode == 0
     text = registry.read_text(encoding="utf-8")
-    return registry, site, IncrementalSite(site, SITE_URL, text,
-                                           parse_registry(text, "providers.yaml"),
-                                           DEFAULT_API_URL)
+    return registry, site, IncrementalSite(site, SITE_URL, parsed(text), DEFAULT_API_URL)
+
+
+def parsed(text: str) -> Registry:
+    return parse_registry(text, "providers.yaml")
 
 
 def page(site: Path, url: str) -> str:
@@ -45,7 +50,7 @@ def test_incremental_edit_of_one_provider_matches_a_full_build(
     text = registry.read_text(encoding="utf-8").replace("met liefde en plezier",
                                                         "met veel liefde en plezier")
     registry.write_text(text, encoding="utf-8")
-    update = incremental.apply(text)
+    update = incremental.update(parsed(text))
     # THEN only its page is written, and it is what a full build makes
     assert update.written == ["aanbieders/dragon-coaching/"] and update.removed == []
     assert (site / "aanbieders" / "burgercoaching" / "index.html").stat().st_mtime_ns == untouched
@@ -60,7 +65,7 @@ def test_incremental_add_and_remove_a_provider(built: tuple[Path, Path, Incremen
     registry, site, incremental = built
     original = registry.read_text(encoding="utf-8")
     added = original.rstrip("\n") + "\n\n" + NEW_PROVIDER
-    update = incremental.apply(added)
+    update = incremental.update(parsed(added))
     assert update.written == ["aanbieders/thuiszorg-noord/"]
     assert "Thuiszorg Noord" in page(site, "aanbieders")
     search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
@@ -71,7 +76,7 @@ def test_incremental_add_and_remove_a_provider(built: tuple[Path, Path, Incremen
     assert run_build(repo_root, registry, full).returncode == 0
     assert page(site, "aanbieders/thuiszorg-noord") == page(full, "aanbieders/thuiszorg-noord")
     # WHEN it is taken out again THEN its page, index line, search entry and sitemap entry go
-    update = incremental.apply(original)
+    update = incremental.update(parsed(original))
     assert update.removed == ["aanbieders/thuiszorg-noord/"]
     assert not (site / "aanbieders" / "thuiszorg-noord").exists()
     assert "Thuiszorg Noord" not in page(site, "aanbieders")
@@ -82,33 +87,45 @@ def test_incremental_add_and_remove_a_provider(built: tuple[Path, Path, Incremen
 
 @pytest.mark.parametrize(("old", "new"), [
     ("name: Klachtenportaal Zorg\n", "name: Klachtenportaal Zorg NL\n"),
-    ("email: wouter@burgercoaching.nl", "email: wouter.burgercoaching.nl"),
-    ("regelingen: [jeugdwet, wmo]", "regelingen: [jeugdwet, wmoo]"),
-    ("slug: burgercoaching", "slug: dragon-coaching"),
+    ("      judgement_weeks: 6\n", "      judgement_weeks: 7\n"),
+    ("name: Zorgbelang Groningen", "name: Zorgbelang Stad en Ommeland"),
 ])
-def test_incremental_leaves_other_edits_and_mistakes_to_a_full_build(
+def test_incremental_leaves_edits_beyond_the_providers_to_a_full_build(
         built: tuple[Path, Path, IncrementalSite], old: str, new: str) -> None:
-    registry, _, incremental = built
+    # GIVEN an edit of the complaints body, a regime or a shared contact
+    registry, site, incremental = built
     text = registry.read_text(encoding="utf-8")
     assert old in text
+    before = page(site, "aanbieders/dragon-coaching")
+    # WHEN the site is updated THEN it asks for a full build and changes nothing
     with pytest.raises(FullBuildNeededError):
-        incremental.apply(text.replace(old, new, 1))
+        incremental.update(parsed(text.replace(old, new, 1)))
+    assert page(site, "aanbieders/dragon-coaching") == before
+
+
+def test_incremental_registry_with_a_mistake_never_reaches_the_site(
+        built: tuple[Path, Path, IncrementalSite]) -> None:
+    # GIVEN a provider entry edited with a mistake THEN the loader refuses it, so there is
+    # nothing to update with (the devserver then runs the full build, which reports it)
+    registry, _, _ = built
+    text = registry.read_text(encoding="utf-8")
+    with pytest.raises(RegistryError):
+        parsed(text.replace("slug: burgercoaching", "slug: dragon-coaching"))
 
 
 def test_incremental_handles_a_registry_written_by_a_program(repo_root: Path,
                                                              tmp_path: Path) -> None:
-    # GIVEN a registry as yaml.safe_dump writes it (list items not indented)
-    from klachtenportaal.synthetic import write_synthetic_registry
+    # GIVEN a generated registry, as yaml-rs writes it
+    from sitegen.synthetic import write_synthetic_registry
 
     registry = write_synthetic_registry(repo_root / "providers.yaml", 20,
                                         tmp_path / "providers.yaml")
     site = tmp_path / "site"
     assert run_build(repo_root, registry, site).returncode == 0
     text = registry.read_text(encoding="utf-8")
-    incremental = IncrementalSite(site, SITE_URL, text, parse_registry(text, "p.yaml"),
-                                  DEFAULT_API_URL)
+    incremental = IncrementalSite(site, SITE_URL, parsed(text), DEFAULT_API_URL)
     # WHEN one provider's intro changes THEN only that page is written
     edited = text.replace("nemen we je klacht serieus", "nemen wij je klacht serieus", 1)
-    update = incremental.apply(edited)
+    update = incremental.update(parsed(edited))
     assert len(update.written) == 1
     assert "nemen wij je klacht serieus" in page(site, update.written[0].rstrip("/"))

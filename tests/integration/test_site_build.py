@@ -5,11 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+import yaml_rs
 
 from klachtenportaal.registry import Registry
-from klachtenportaal.synthetic import write_synthetic_registry
+from sitegen.synthetic import write_synthetic_registry
 from tests.integration.conftest import run_build
+
+pytestmark = pytest.mark.build
 
 SEED_FACTS = Path(__file__).resolve().parent.parent / "fixtures" / "seed_facts.yaml"
 
@@ -27,7 +29,7 @@ def article(html: str) -> str:
 @pytest.mark.parametrize("slug", ["dragon-coaching", "burgercoaching", "zorgkracht-12"])
 def test_site_build_provider_page_carries_every_seed_fact(built_site: Path, slug: str) -> None:
     # GIVEN the facts of the provider's original complaint page
-    facts = yaml.safe_load(SEED_FACTS.read_text(encoding="utf-8"))[slug]
+    facts = yaml_rs.loads(SEED_FACTS.read_text(encoding="utf-8"))[slug]
     # WHEN the site is built THEN the provider's klachtenpagina states each of them
     body = article(page(built_site, f"aanbieders/{slug}"))
     missing = [fact for fact in facts if fact not in body]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import os
 import re
 from collections import deque
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from klachtenportaal.render import PROVIDERS_DIR, GeneratedPage
+from sitegen.pages import PROVIDERS_DIR, GeneratedPage
 
 SHELL_SRC_URI = f"{PROVIDERS_DIR}/__aanbieder__.md"
 SHELL_URL = f"{PROVIDERS_DIR}/__aanbieder__/"
@@ -76,6 +77,18 @@ def write_page(site_dir: Path, page: GeneratedPage, content: str) -> None:
     target.write_text(content, encoding="utf-8")
 
 
+def replace_file(path: Path, content: str | bytes) -> None:
+    """Write `path` whole or not at all: a server reading it meanwhile gets the old content or
+    the new, never half of it (a site updated while it is served)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".new")
+    if isinstance(content, bytes):
+        temporary.write_bytes(content)
+    else:
+        temporary.write_text(content, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 @dataclass(frozen=True)
 class WrittenPage:
     url: str
@@ -83,9 +96,10 @@ class WrittenPage:
     description: str
 
 
-# Folder and file creation wait on the disk with the GIL released, so a few threads keep
-# the disk busy while the next page renders; the queue bound caps the pages held in memory.
-_WRITERS = 4
+# Creating thousands of folders and files waits on the disk, with the GIL released: a few
+# threads keep the disk busy while the next pages render (bench/README.md has the figures).
+# The queue bound caps the pages held in memory.
+_WRITERS = 8
 _QUEUED = 64
 
 
@@ -120,8 +134,8 @@ def update_sitemap(site_dir: Path, site_url: str, urls: Iterable[str],
         for url in urls
     )
     text = text.replace("</urlset>", added.lstrip("\n") + "\n</urlset>" if added else "</urlset>")
-    sitemap.write_text(text, encoding="utf-8")
-    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+    replace_file(sitemap, text)
+    replace_file(site_dir / "sitemap.xml.gz", gzip.compress(text.encode("utf-8"), mtime=0))
 
 
 def update_search_index(site_dir: Path, pages: Iterable[GeneratedPage | WrittenPage],
@@ -136,5 +150,4 @@ def update_search_index(site_dir: Path, pages: Iterable[GeneratedPage | WrittenP
     index["docs"] = [doc for doc in index["docs"] if doc["location"] not in gone]
     index["docs"].extend({"location": page.url, "title": page.title, "text": page.description}
                          for page in pages)
-    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
-                          encoding="utf-8")
+    replace_file(index_file, json.dumps(index, ensure_ascii=False, separators=(",", ":")))

@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml_rs
 
 _WORDS = ["Zorg", "Thuis", "Jeugd", "Coaching", "Begeleiding", "Welzijn", "Kracht", "Hulp",
           "Ambulant", "Wonen", "Dagbesteding", "Samen", "Groen", "Noord", "Zuid", "Anker"]
@@ -16,7 +16,8 @@ _REGIMES = [["wkkgz"], ["jeugdwet"], ["wmo"], ["jeugdwet", "wmo"], ["wkkgz", "wm
 
 def synthetic_registry(base: Path, count: int, seed: int = 7) -> dict[str, Any]:
     """The registry at `base` with its providers replaced by `count` generated ones."""
-    data: dict[str, Any] = yaml.safe_load(base.read_text(encoding="utf-8"))
+    data = yaml_rs.loads(base.read_text(encoding="utf-8"), parse_datetime=False)
+    assert isinstance(data, dict), f"{base} holds no registry"
     rng = random.Random(seed)
     providers = []
     for number in range(count):
@@ -46,6 +47,5 @@ def synthetic_registry(base: Path, count: int, seed: int = 7) -> dict[str, Any]:
 
 
 def write_synthetic_registry(base: Path, count: int, target: Path) -> Path:
-    target.write_text(yaml.safe_dump(synthetic_registry(base, count), allow_unicode=True,
-                                     sort_keys=False), encoding="utf-8")
+    target.write_text(yaml_rs.dumps(synthetic_registry(base, count)), encoding="utf-8")
     return target

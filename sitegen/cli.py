@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 DEFAULT_REGISTRY = Path("providers.yaml")
@@ -17,7 +17,7 @@ SCHEMA_FILE = Path("providers.schema.json")
 
 
 # The registry modules are imported where they are used: `build` only starts MkDocs (whose
-# hook loads the registry), and importing pydantic models first would delay every build.
+# plugin loads the registry), and importing the models first would delay every build.
 
 
 def registry_schema() -> str:
@@ -30,7 +30,7 @@ def registry_schema() -> str:
 
 
 def validate(registry: Path) -> int:
-    from klachtenportaal.loader import RegistryError, load_registry
+    from sitegen.loader import RegistryError, load_registry
 
     try:
         loaded = load_registry(registry)
@@ -41,18 +41,20 @@ def validate(registry: Path) -> int:
     return 0
 
 
-def build(registry: Path, site_dir: Path, config: Path,
-          variables: Mapping[str, str] | None = None) -> int:
+def build(registry: Path, site_dir: Path, config: Path, *, site_url: str | None = None,
+          api_url: str | None = None) -> int:
     """Build into a temporary folder and swap it in, so a failed build leaves no half site.
 
-    The MkDocs hook validates the registry and stops the build with the full error report.
-    `variables` are set for the build only (the form's API address, the site's URL).
+    The MkDocs plugin validates the registry and stops the build with the full error report.
+    `site_url` and `api_url` (the form's API address) replace mkdocs.yml's defaults.
     """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    env = {**os.environ, **(variables or {}),
-           "KLACHTENPORTAAL_REGISTRY": str(registry.resolve())}
+    # The names mkdocs.yml reads with !ENV; and mkdocs-material's notice about MkDocs 2 off.
+    chosen = {"KLACHTENPORTAAL_REGISTRY": str(registry.resolve()), "SITE_URL": site_url,
+              "KLACHTENPORTAAL_API_URL": api_url, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, **{name: value for name, value in chosen.items() if value}}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "--config-file", str(config), "--site-dir", str(staging)]
     result = subprocess.run(command, env=env, check=False)

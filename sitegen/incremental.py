@@ -1,0 +1,91 @@
+"""Keep a built site in step with edits to the providers, without a full build.
+
+`update` compares a newly loaded registry with the one the site was built from. When only
+provider entries differ, the pages of the providers that changed are rendered again and
+written in place, the pages of removed providers are deleted, and the index, search index and
+sitemap are patched. Any other difference (the complaints body, regimes, shared contacts)
+needs a full build.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from klachtenportaal.registry import Registry
+from sitegen import shell
+from sitegen.pages import PROVIDERS_DIR, PageRenderer
+
+
+class FullBuildNeededError(Exception):
+    """The edit reaches beyond provider entries, or the built site is not the expected one."""
+
+
+@dataclass
+class Update:
+    written: list[str]
+    removed: list[str]
+
+
+class IncrementalSite:
+    """The site at `site_dir` as built from `registry`."""
+
+    def __init__(self, site_dir: Path, site_url: str, registry: Registry, api_url: str) -> None:
+        self.site_dir = site_dir
+        self.site_url = site_url
+        self.api_url = api_url
+        self.registry = registry
+        self.renderer = PageRenderer(registry, api_url)
+        self.shell = self._built_shell()
+
+    def update(self, registry: Registry) -> Update:
+        """Bring the site in step with `registry`; what was written and removed."""
+        if _shared_parts(registry) != _shared_parts(self.registry):
+            raise FullBuildNeededError("something besides the providers changed")
+        old = {provider.slug: provider for provider in self.registry.providers}
+        new = {provider.slug: provider for provider in registry.providers}
+        renderer = PageRenderer(registry, self.api_url)
+        written = []
+        for slug, provider in new.items():
+            if old.get(slug) != provider:
+                page = renderer.provider_page(provider)
+                shell.replace_file(self.site_dir / page.url / "index.html",
+                                   shell.splice(self.shell, page))
+                written.append(page)
+        removed = [f"{PROVIDERS_DIR}/{slug}/" for slug in old.keys() - new.keys()]
+        for url in removed:
+            shutil.rmtree(self.site_dir / url, ignore_errors=True)
+        urls = [page.url for page in written]
+        if written or removed:
+            self._patch_index(renderer)
+            shell.update_search_index(self.site_dir, written, removed=removed + urls)
+            added = [f"{PROVIDERS_DIR}/{slug}/" for slug in new.keys() - old.keys()]
+            shell.update_sitemap(self.site_dir, self.site_url, added, removed=removed)
+        self.registry, self.renderer = registry, renderer
+        return Update(written=urls, removed=removed)
+
+    def _built_shell(self) -> str:
+        """The page shell, recovered from a built provider page: that page's body is rendered
+        again from the registry it was built from."""
+        if not self.registry.providers:
+            raise FullBuildNeededError("no provider page to recover the page shell from")
+        page = self.renderer.provider_page(self.registry.providers[0])
+        built = (self.site_dir / page.url / "index.html").read_text(encoding="utf-8")
+        try:
+            return shell.recover_shell(built, page)
+        except shell.ShellError as exc:
+            raise FullBuildNeededError("the built pages do not match the registry") from exc
+
+    def _patch_index(self, renderer: PageRenderer) -> None:
+        old_index = self.renderer.provider_index()
+        index = self.site_dir / old_index.url / "index.html"
+        built = index.read_text(encoding="utf-8")
+        if old_index.body not in built:
+            raise FullBuildNeededError("the built index does not match the registry")
+        shell.replace_file(index, built.replace(old_index.body, renderer.provider_index().body, 1))
+
+
+def _shared_parts(registry: Registry) -> tuple[object, ...]:
+    """What every page depends on: all of the registry but the providers."""
+    return registry.portal, registry.regelingen, registry.contacts

@@ -1,0 +1,40 @@
+"""Provider page bodies as rendered from the registry, without MkDocs."""
+
+from __future__ import annotations
+
+from klachtenportaal.registry import Registry, SharedContact
+from sitegen.pages import PageRenderer
+
+
+def test_page_renderer_keeps_kinds_of_shared_parts_apart(registry: Registry) -> None:
+    # GIVEN a shared vertrouwenspersoon whose key is "portal", like the complaints body's card
+    adviser = SharedContact(kind="vertrouwenspersoon", name="Vertrouwenspunt Noord",
+                            email="hallo@vertrouwenspunt.nl")
+    provider = registry.providers[0].model_copy(update={"vertrouwenspersonen": ["portal"]})
+    registry = registry.model_copy(update={"contacts": {**registry.contacts, "portal": adviser},
+                                           "providers": [provider]})
+    renderer = PageRenderer(registry)
+    # WHEN the provider's page is rendered (twice: the second from what was rendered once)
+    first = renderer.provider_page(provider).body
+    again = renderer.provider_page(provider).body
+    # THEN the adviser stands under the vertrouwenspersonen and the complaints body under
+    # contact, each once
+    assert again == first
+    advisers = first[first.index('id="vertrouwenspersonen"'):first.index('id="contact"')]
+    contact = first[first.index('id="contact"'):first.index('id="klacht-indienen"')]
+    assert "Vertrouwenspunt Noord" in advisers and "Vertrouwenspunt Noord" not in contact
+    portal_email = "info@klachtenportaalzorg.nl"
+    assert portal_email in contact and portal_email not in advisers
+
+
+def test_page_renderer_offers_other_ways_without_sending_readers_back_to_the_page(
+        registry: Registry) -> None:
+    # GIVEN a provider's page WHEN rendered THEN "another way" does not point to the form on
+    # the provider's own page; the procedure pages do point readers to the providers
+    renderer = PageRenderer(registry)
+    page = renderer.provider_page(registry.providers[0]).body
+    other_ways = page[page.index('id="andere-manieren"'):]
+    assert "klachtenpagina van je zorgaanbieder" not in other_ways
+    assert "info@klachtenportaalzorg.nl" in other_ways
+    procedure = renderer.regeling_page("wkkgz", registry.regelingen["wkkgz"]).body
+    assert "klachtenpagina van je zorgaanbieder" in procedure
