@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import base64
 import copy
-import email
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import Message
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -83,22 +82,20 @@ def form_event(fields: dict[str, Any]) -> dict[str, Any]:
     return http_event(body=encoded, content_type="application/x-www-form-urlencoded")
 
 
-def sent_messages() -> list[Message]:
+@dataclass(frozen=True)
+class SentEmail:
+    """An e-mail as SES (moto) accepted it: of a text-and-HTML e-mail moto keeps the HTML."""
+
+    id: str
+    to: list[str]
+    subject: str
+    html: str
+
+
+def sent_emails() -> list[SentEmail]:
     backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
-    return [email.message_from_string(message.raw_data) for message in backend.sent_messages]
-
-
-def sent_message_ids() -> list[str]:
-    return [message.id for message in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages]
-
-
-def message_text(message: Message, subtype: str = "plain") -> str:
-    for part in message.walk():
-        if part.get_content_type() == f"text/{subtype}":
-            payload = part.get_payload(decode=True)
-            assert isinstance(payload, bytes)
-            return payload.decode(part.get_content_charset() or "utf-8")
-    raise AssertionError(f"no text/{subtype} part")
+    return [SentEmail(message.id, message.destinations["ToAddresses"], message.subject,
+                      message.body) for message in backend.sent_messages]
 
 
 def stored_items(table_name: str) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ reference that submission got.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -114,6 +114,33 @@ class ComplaintRepository:
         if self._client is None:
             self._client = boto3.client("dynamodb")
         return self._client
+
+    def add_once(self, complaint: StoredComplaint, next_reference: Callable[[], str],
+                 attempts: int = 5) -> tuple[StoredComplaint, bool]:
+        """Store `complaint` unless its submission was stored before: then that one, and
+        True.
+
+        The submission id is claimed first, with the reference it will get; a retry after a
+        failure finds the claim and goes on with the complaint it names (writing it, if the
+        failure came between the claim and the complaint). A reference that another
+        complaint has is replaced by `next_reference()`.
+        """
+        reference = self.claim_submission(complaint.submission_id, complaint.reference,
+                                          complaint.expires_at)
+        if reference != complaint.reference:
+            earlier = self.get(reference)
+            if earlier is not None:
+                return earlier, True
+            complaint = complaint.model_copy(update={"reference": reference})
+        for _ in range(attempts):
+            try:
+                self.add(complaint)
+                return complaint, False
+            except ReferenceTakenError:
+                complaint = complaint.model_copy(update={"reference": next_reference()})
+                self.claim_submission(complaint.submission_id, complaint.reference,
+                                      complaint.expires_at, replace=True)
+        raise ReferenceTakenError("no free reference found")
 
     def claim_submission(self, submission_id: str, reference: str, expires_at: int,
                          *, replace: bool = False) -> str:

@@ -15,9 +15,10 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    WithJsonSchema,
     model_validator,
 )
+
+from klachtenportaal.fields import EmailAddress, Key, PhoneNumber
 
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _CONTENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://klachtenportaalzorg.nl/klacht")
@@ -36,39 +37,15 @@ def _reject_controls(value: str, *, multiline: bool) -> str:
     return value
 
 
-def _single_line(value: str) -> str:
+def _one_line_without_markup(value: str) -> str:
     # Names never hold angle brackets; refusing them keeps markup out of every header and page.
     if "<" in value or ">" in value:
         raise ValueError("angle brackets are not allowed")
     return _reject_controls(value, multiline=False)
 
 
-def _multi_line(value: str) -> str:
+def _lines_of_text(value: str) -> str:
     return _reject_controls(value, multiline=True)
-
-
-def _valid_phone(value: str) -> str:
-    # phonenumbers loads its metadata on import; only forms with a phone number need it.
-    import phonenumbers
-
-    try:
-        parsed = phonenumbers.parse(value, "NL")
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError("not a phone number") from exc
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValueError("not a valid phone number")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _valid_email(value: str) -> str:
-    # email-validator compiles its grammar when imported (about 20 ms): the first address
-    # loads it, not the cold start.
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise ValueError(f"not a valid e-mail address: {exc}") from exc
 
 
 def _not_in_future(value: date) -> date:
@@ -92,17 +69,11 @@ def _dutch_date(value: Any) -> Any:
 
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-                      AfterValidator(_single_line)]
+                      AfterValidator(_one_line_without_markup)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
-                     AfterValidator(_multi_line)]
+                     AfterValidator(_lines_of_text)]
 OutcomeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                               max_length=2000), AfterValidator(_multi_line)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40),
-                  AfterValidator(_valid_phone)]
-EmailAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254),
-                         AfterValidator(_valid_email),
-                         WithJsonSchema({"type": "string", "format": "email", "maxLength": 254})]
+                                               max_length=2000), AfterValidator(_lines_of_text)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 PastDate = Annotated[date, BeforeValidator(_dutch_date), AfterValidator(_not_in_future)]
 
@@ -119,11 +90,11 @@ class ComplaintRequest(BaseModel):
         None, description="A UUID the page makes once per form; repeats make one complaint. "
                           "Left out (no script), it is derived from the content.")
     kind: Literal["klacht", "advies"] = "klacht"
-    provider: Slug
-    regeling: Slug | None = Field(None, description="Left out or 'onbekend' when not known.")
+    provider: Key
+    regeling: Key | None = Field(None, description="Left out or 'onbekend' when not known.")
     name: ShortText
     email: EmailAddress
-    phone: Phone | None = None
+    phone: PhoneNumber | None = None
     role: Literal["client", "vertegenwoordiger"]
     relation: ShortText | None = None
     client_name: ShortText | None = None
@@ -208,6 +179,7 @@ class ErrorResponse(BaseModel):
 
 
 EmailKind = Literal["confirmation", "notification"]
+EMAIL_KINDS: tuple[EmailKind, ...] = ("confirmation", "notification")
 
 
 class StoredModel(BaseModel):

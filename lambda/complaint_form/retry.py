@@ -6,7 +6,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from complaint_form.service import logger, metrics, retry_pending_emails
+from complaint_form.observability import logger, metrics
+from complaint_form.service import retry_pending_emails
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -1,41 +1,34 @@
-"""Runtime settings, read from the environment once per cold start.
-
-The variable names match `infra/template.yaml`; the defaults serve local runs (moto).
-E-mail addresses get a shape check here: `infra.deploy` checks them fully before they reach
-the environment, which spares every cold start loading the e-mail validator.
-"""
+"""Runtime settings: environment variables (the names in infra/template.yaml), read once,
+when first needed. The defaults serve local runs (moto)."""
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, StringConstraints
+from pydantic import Field, PositiveInt, StringConstraints
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+# A shape check: `infra.deploy` checks these addresses in full before it deploys them.
 Address = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True)
 
-    table_name: str = Field("klachtenportaal-klachten", alias="TABLE_NAME")
-    idempotency_table_name: str = Field("klachtenportaal-idempotency",
-                                        alias="IDEMPOTENCY_TABLE_NAME")
-    sender_email: Address = Field("noreply@klachtenportaalzorg.nl", alias="SENDER_EMAIL")
-    notification_email: Address = Field("info@klachtenportaalzorg.nl",
-                                         alias="NOTIFICATION_EMAIL")
-    allowed_origin: str = Field("http://localhost:8000", alias="ALLOWED_ORIGIN")
-    site_url: str = Field("http://localhost:8000/", alias="SITE_URL")
-    registry_path: Path = Field(_REPO_ROOT / "providers.yaml", alias="REGISTRY_PATH")
-    retention_days: PositiveInt = Field(730, alias="RETENTION_DAYS")
-    max_body_bytes: PositiveInt = Field(64_000, alias="MAX_BODY_BYTES")
-    min_fill_seconds: int = Field(3, ge=0, alias="MIN_FILL_SECONDS")
+    table_name: str = "klachtenportaal-klachten"
+    idempotency_table_name: str = "klachtenportaal-idempotency"
+    sender_email: Address = "noreply@klachtenportaalzorg.nl"
+    notification_email: Address = "info@klachtenportaalzorg.nl"
+    site_url: str = "http://localhost:8000/"
+    # Where `infra.deploy` puts the registry: beside the packages in the bundle.
+    registry_path: Path = Path(__file__).resolve().parents[1] / "registry.json"
+    retention_days: PositiveInt = 730
+    max_body_bytes: PositiveInt = 64_000
+    min_fill_seconds: int = Field(3, ge=0)
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    names = {field.alias for field in Settings.model_fields.values() if field.alias}
-    return Settings.model_validate({name: os.environ[name] for name in names if name in os.environ})
+    return Settings()

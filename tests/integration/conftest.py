@@ -1,25 +1,25 @@
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from complaint_form.dependencies import Dependencies, get_dependencies
+from complaint_form.settings import Settings
 from moto import mock_aws
 
+from klachtenportaal.registry import Registry
 from tests.backend import RECEIVED, create_aws_resources
 
 
 def run_build(repo_root: Path, registry: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     """The maintainer's build command, run for real (validate, MkDocs --strict, swap in)."""
     return subprocess.run(
-        [sys.executable, "-m", "klachtenportaal.cli", "build", "--registry", str(registry),
+        [sys.executable, "-m", "sitegen.cli", "build", "--registry", str(registry),
          "--site-dir", str(site_dir), "--config-file", str(repo_root / "mkdocs.yml")],
         cwd=repo_root, capture_output=True, text=True, check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
 
 
@@ -32,20 +32,20 @@ def built_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 @pytest.fixture
-def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The backend's services against a fresh moto, with its clock at RECEIVED."""
+def deps(registry: Registry, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dependencies]:
+    """The backend's dependencies against a fresh moto, with the committed registry and the
+    clock at RECEIVED."""
     with mock_aws():
-        from complaint_form.service import get_services
-
-        services = get_services()
-        settings = services.settings
+        deps = get_dependencies()
+        settings = deps.settings
         create_aws_resources(settings.sender_email, settings.table_name,
                              settings.idempotency_table_name)
-        monkeypatch.setattr(services, "clock", lambda: RECEIVED)
-        yield services
+        deps.use_registry(registry)
+        monkeypatch.setattr(deps, "clock", lambda: RECEIVED)
+        yield deps
 
 
 @pytest.fixture
-def aws(services: Any) -> Any:
+def aws(deps: Dependencies) -> Settings:
     """The settings of the backend under test (table names, sender)."""
-    return services.settings
+    return deps.settings

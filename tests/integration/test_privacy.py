@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
+from complaint_form.dependencies import Dependencies
 
 from tests.backend import (
     RECEIVED,
@@ -27,13 +27,10 @@ PERSONAL = {"name": "Annemarie Zwartkruis", "email": "annemarie.zwartkruis@examp
             "desired_outcome": "Een bedhek en excuses van de nachtdienst"}
 
 
-
-
-
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
     """Everything the backend's logger writes, formatted as in production (JSON lines)."""
-    from complaint_form.service import logger
+    from complaint_form.observability import logger
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -43,12 +40,12 @@ def log_lines() -> Iterator[io.StringIO]:
     logging.getLogger(logger.name).removeHandler(handler)
 
 
-def test_logs_hold_no_personal_data(services: Any, log_lines: io.StringIO,
+def test_logs_hold_no_personal_data(deps: Dependencies, log_lines: io.StringIO,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     # GIVEN a stored complaint, one whose e-mails fail, an invalid one and a form post
     invoke(json_event(complaint_body(**PERSONAL)))
     ses = boto3.client("ses", region_name="eu-west-1")
-    ses.delete_identity(Identity=services.settings.sender_email)
+    ses.delete_identity(Identity=deps.settings.sender_email)
     second = "0d3c5e1a-1111-4111-8111-1111aaaa2222"
     invoke(json_event(complaint_body(**PERSONAL, submission_id=second)))
     invoke(json_event(complaint_body(**{**PERSONAL, "email": "annemarie.zwartkruis@"})))
@@ -63,10 +60,10 @@ def test_logs_hold_no_personal_data(services: Any, log_lines: io.StringIO,
     assert "Zwartkruis" not in text and "23987654" not in text
 
 
-def test_stored_items_expire_after_the_retention_period(services: Any) -> None:
+def test_stored_items_expire_after_the_retention_period(deps: Dependencies) -> None:
     invoke(json_event(complaint_body()))
-    [item] = stored_items(services.settings.table_name)
-    expected = RECEIVED + timedelta(days=services.settings.retention_days)
+    [item] = stored_items(deps.settings.table_name)
+    expected = RECEIVED + timedelta(days=deps.settings.retention_days)
     assert item["expires_at"] == int(expected.timestamp())
 
 

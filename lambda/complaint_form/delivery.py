@@ -1,0 +1,60 @@
+"""The e-mails of a stored complaint: each sent once, or left pending for the retry; never
+dropped. Before sending, an e-mail is claimed in the table, so two workers cannot both send it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from complaint_form.dynamodb import EmailAlreadyClaimedError
+from complaint_form.models import EMAIL_KINDS, EmailKind, EmailRecord, StoredComplaint
+from complaint_form.observability import logger, metrics
+from complaint_form.ses import EmailNotSentError
+
+if TYPE_CHECKING:
+    from complaint_form.dependencies import Dependencies
+    from complaint_form.ses import Email
+
+
+def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
+                claimed: bool) -> StoredComplaint:
+    """Send the e-mails not yet sent; `claimed` when this request already holds them (it
+    stored the complaint with its e-mails claimed)."""
+    emails = dict(complaint.emails)
+    for kind in EMAIL_KINDS:
+        record = emails[kind]
+        if record.status == "sent":
+            continue
+        if not claimed:
+            try:
+                deps.repository.claim_email(complaint.reference, kind, deps.clock())
+            except EmailAlreadyClaimedError:
+                continue
+        attempts = record.attempts + 1
+        try:
+            message_id = deps.mailer.send(_email(kind, complaint, deps))
+        except Exception as exc:
+            # The complaint is stored: whatever goes wrong with its e-mail (SES refusing it,
+            # or a fault in rendering it) leaves the e-mail pending for the retry and alarms,
+            # instead of telling the client their accepted complaint failed.
+            error = str(exc) if isinstance(exc, EmailNotSentError) else type(exc).__name__
+            emails[kind] = EmailRecord(status="pending", attempts=attempts, last_error=error)
+            logger.warning("email_pending", reference=complaint.reference, email=kind,
+                           error=error)
+            metrics.add_metric(name="EmailPending", unit=MetricUnit.Count, value=1)
+        else:
+            emails[kind] = EmailRecord(status="sent", message_id=message_id,
+                                       sent_at=deps.clock(), attempts=attempts)
+            logger.info("email_sent", reference=complaint.reference, email=kind)
+        if not claimed:
+            deps.repository.record_emails(complaint.reference, emails)
+    if claimed:
+        deps.repository.record_emails(complaint.reference, emails)
+    return complaint.model_copy(update={"emails": emails})
+
+
+def _email(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> Email:
+    if kind == "confirmation":
+        return deps.emails.confirmation(complaint)
+    return deps.emails.notification(complaint)

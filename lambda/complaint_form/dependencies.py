@@ -1,0 +1,64 @@
+"""What the service needs from outside, wired once per execution environment. Tests and local
+runs replace parts of it (the clock, a client, the registry)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
+
+from complaint_form.dynamodb import ComplaintRepository
+from complaint_form.ses import Mailer
+from complaint_form.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from complaint_form.emails import EmailRenderer
+    from complaint_form.pages import HtmlPages
+    from klachtenportaal.registry import Registry
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Dependencies:
+    """The registry and the templates load on first use, not in every cold start."""
+
+    settings: Settings
+    repository: ComplaintRepository
+    mailer: Mailer
+    clock: Callable[[], datetime] = _utc_now
+
+    @cached_property
+    def registry(self) -> Registry:
+        from klachtenportaal.registry import Registry
+
+        # Exported by `infra.deploy` from the validated providers.yaml.
+        return Registry.model_validate_json(self.settings.registry_path.read_bytes())
+
+    @cached_property
+    def emails(self) -> EmailRenderer:
+        from complaint_form.emails import EmailRenderer
+
+        return EmailRenderer(self.settings.notification_email)
+
+    @cached_property
+    def pages(self) -> HtmlPages:
+        from complaint_form.pages import HtmlPages
+
+        return HtmlPages(self.registry, self.settings.site_url)
+
+    def use_registry(self, registry: Registry) -> None:
+        """Use `registry` from now on (local runs: the registry the site was built from)."""
+        self.__dict__["registry"] = registry
+        self.__dict__.pop("pages", None)
+
+
+@lru_cache(maxsize=1)
+def get_dependencies() -> Dependencies:
+    settings = get_settings()
+    return Dependencies(settings=settings, repository=ComplaintRepository(settings.table_name),
+                        mailer=Mailer(settings.sender_email))

@@ -1,0 +1,74 @@
+"""The e-mails' text as rendered from a stored complaint (SES builds the MIME from it)."""
+
+from __future__ import annotations
+
+import pytest
+from complaint_form.emails import EmailRenderer
+from complaint_form.intake import new_complaint
+from complaint_form.models import ComplaintRequest, StoredComplaint
+
+from klachtenportaal.registry import Registry
+from tests.backend import RECEIVED, complaint_body
+
+NOTIFY = "info@klachtenportaalzorg.nl"
+
+
+@pytest.fixture
+def renderer() -> EmailRenderer:
+    return EmailRenderer(NOTIFY)
+
+
+def stored(registry: Registry, **changes: object) -> StoredComplaint:
+    request = ComplaintRequest.model_validate(complaint_body(**changes))
+    provider = registry.provider(request.provider)
+    assert provider is not None
+    return new_complaint(request, provider, registry, reference="KPZ-ABCD-EFGH", now=RECEIVED,
+                         retention_days=730)
+
+
+def test_email_renderer_confirmation_states_reference_dates_and_contacts(
+        renderer: EmailRenderer, registry: Registry) -> None:
+    # GIVEN a complaint received on Monday 23 November 2026 about a Wkkgz provider
+    email = renderer.confirmation(stored(registry))
+    # THEN both parts state the reference, the computed dates and how to reach us
+    assert email.to == "sanne@example.nl"
+    assert email.subject == ("Ontvangstbevestiging van je klacht over Dragon Coaching "
+                             "(kenmerk KPZ-ABCD-EFGH)")
+    for part in (email.text, email.html):
+        for fact in ("KPZ-ABCD-EFGH", "maandag 23 november 2026", "maandag 30 november 2026",
+                     "binnen 5 werkdagen", "maandag 4 januari 2027", "0228 322 205"):
+            assert fact in part, fact
+    # AND the complaint's own text only when a copy was asked for
+    assert "kwam drie keer niet opdagen" not in email.text + email.html
+    copy = renderer.confirmation(stored(registry, send_copy=True))
+    assert "kwam drie keer niet opdagen" in copy.text
+    assert "kwam drie keer niet opdagen" in copy.html
+
+
+def test_email_renderer_escapes_html_but_not_the_text_part(
+        renderer: EmailRenderer, registry: Registry) -> None:
+    email = renderer.confirmation(stored(registry, send_copy=True,
+                                         description="Temperatuur < 38 & stijgend"))
+    assert "Temperatuur < 38 & stijgend" in email.text
+    assert "Temperatuur &lt; 38 &amp; stijgend" in email.html
+
+
+def test_email_renderer_notification_holds_no_personal_data(
+        renderer: EmailRenderer, registry: Registry) -> None:
+    email = renderer.notification(stored(registry, phone="06 23987654"))
+    assert email.to == NOTIFY
+    assert "KPZ-ABCD-EFGH" in email.subject
+    for personal in ("Sanne", "sanne@example.nl", "23987654", "opdagen", "nagekomen"):
+        assert personal not in email.subject + email.text + email.html, personal
+
+
+def test_email_renderer_writes_every_subject_on_one_line(
+        renderer: EmailRenderer, registry: Registry) -> None:
+    # GIVEN a provider whose name holds a line break
+    complaint = stored(registry)
+    complaint = complaint.model_copy(update={
+        "provider": {**complaint.provider, "name": "Dragon\nCoaching\r\nBcc: x@example.nl"}})
+    # WHEN the e-mails are rendered THEN their subjects stay on one line
+    for email in (renderer.confirmation(complaint), renderer.notification(complaint)):
+        assert "\n" not in email.subject and "\r" not in email.subject
+        assert "Dragon Coaching Bcc: x@example.nl" in email.subject
