@@ -22,7 +22,6 @@ def main(argv: list[str] | None = None) -> int:
 
     site_url = f"http://localhost:{args.port}/"
     prepare_environment(site_url)
-    os.environ.setdefault("REGISTRY_PATH", str(args.registry.resolve()))
 
     from devserver.server import serve
 

@@ -16,11 +16,10 @@ from typing import Any
 
 from devserver.backend import LocalBackend
 from devserver.events import from_response, to_event
-from klachtenportaal.cli import build
-from klachtenportaal.incremental import FullBuildNeededError, IncrementalSite
-from klachtenportaal.loader import RegistryError, parse_registry
-from klachtenportaal.mkdocs_hook import API_URL_ENV
-from klachtenportaal.render import DEFAULT_API_URL
+from sitegen.cli import build
+from sitegen.incremental import FullBuildNeededError, IncrementalSite
+from sitegen.loader import RegistryError, RegistryLoader
+from sitegen.pages import DEFAULT_API_URL
 
 API_PREFIX = "/api/"
 DEV_PREFIX = "/_dev/klachten/"
@@ -40,7 +39,7 @@ class Handler(SimpleHTTPRequestHandler):
     backend: LocalBackend
     protocol_version = "HTTP/1.1"
     # Headers and body go out in separate writes; with Nagle's algorithm the body then
-    # waits for the client's delayed ACK, about 40 ms per answer.
+    # waits for the client's delayed ACK before it leaves.
     disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
@@ -146,62 +145,61 @@ def _signature(paths: Iterable[Path]) -> tuple[float, int]:
 
 
 class Rebuilder(threading.Thread):
-    """Keeps the served site in step with edits: provider entries are updated in place,
-    anything else (or an edit that needs checking) rebuilds the whole site."""
+    """Keeps the served site in step with edits: when only providers changed, their pages are
+    updated in place; anything else, or a registry with a mistake, rebuilds the whole site
+    (which reports the mistake and keeps the previous site)."""
 
-    def __init__(self, backend: LocalBackend, registry: Path, site_dir: Path) -> None:
+    def __init__(self, backend: LocalBackend, loader: RegistryLoader, registry: Path,
+                 site_dir: Path) -> None:
         super().__init__(daemon=True, name="rebuilder")
         self.backend = backend
+        self.loader = loader
+        self.site: IncrementalSite | None = None
         self.registry = registry
         self.site_dir = site_dir
         self.sources = [Path("docs"), Path("mkdocs.yml"),
-                        Path(__file__).resolve().parent.parent / "klachtenportaal" / "templates"]
-        self.site: IncrementalSite | None = None
+                        Path(__file__).resolve().parent.parent / "sitegen" / "templates"]
 
     def run(self) -> None:
-        self._load_site()
-        seen = _signature(self.sources)
-        registry_seen = _signature([self.registry])
+        self.site = self._site_as_built()
+        seen, registry_seen = _signature(self.sources), _signature([self.registry])
         while True:
             time.sleep(0.2)
             now, registry_now = _signature(self.sources), _signature([self.registry])
             if now == seen and registry_now == registry_seen:
                 continue
             started = time.perf_counter()
-            if now == seen and self.site is not None and self._update_providers():
+            if now == seen and self._update_providers():
                 how = "providers updated"
             else:
-                self._full_build()
+                build(self.registry, self.site_dir, Path("mkdocs.yml"))
+                self.site = self._site_as_built()
                 how = "site rebuilt"
             seen, registry_seen = now, registry_now
             print(f"{how} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
 
     def _update_providers(self) -> bool:
-        assert self.site is not None
-        try:
-            update = self.site.apply(self.registry.read_text(encoding="utf-8"))
-        except FullBuildNeededError:
+        if self.site is None:
             return False
-        if update.written or update.removed:
-            self.backend.reload_registry(self.site.registry)
+        try:
+            registry = self.loader.load(self.registry)
+            self.site.update(registry)
+        except (RegistryError, FullBuildNeededError):
+            return False
+        self.backend.use_registry(registry)
         return True
 
-    def _full_build(self) -> None:
-        build(self.registry, self.site_dir, Path("mkdocs.yml"))
-        self._load_site()
-
-    def _load_site(self) -> None:
-        # One load of the registry serves both the in-place updates and the backend.
-        self.site = self._incremental_site()
-        self.backend.reload_registry(self.site.registry if self.site else None)
-
-    def _incremental_site(self) -> IncrementalSite | None:
+    def _site_as_built(self) -> IncrementalSite | None:
+        """The built site, ready for updates in place; the backend takes its registry."""
         try:
-            text = self.registry.read_text(encoding="utf-8")
-            return IncrementalSite(self.site_dir, os.environ.get("SITE_URL", ""), text,
-                                   parse_registry(text, str(self.registry)),
-                                   os.environ.get(API_URL_ENV, DEFAULT_API_URL))
-        except (FullBuildNeededError, RegistryError):
+            registry = self.loader.load(self.registry)
+        except RegistryError:
+            return None  # the build reported it; the previous site and registry stay
+        self.backend.use_registry(registry)
+        try:
+            return IncrementalSite(self.site_dir, os.environ.get("SITE_URL", ""), registry,
+                                   DEFAULT_API_URL)
+        except FullBuildNeededError:
             return None
 
 
@@ -209,12 +207,13 @@ def serve(host: str, port: int, site_dir: Path, registry: Path, outbox: Path,
           watch: bool = True) -> int:
     if build(registry, site_dir, Path("mkdocs.yml")) != 0:
         return 1
-    backend = LocalBackend(outbox)
+    loader = RegistryLoader()
+    backend = LocalBackend(outbox, loader.load(registry))
     handler = partial(type("BoundHandler", (Handler,), {"backend": backend}),
                       directory=str(site_dir.resolve()))
     server = LocalServer((host, port), handler)
     if watch:
-        Rebuilder(backend, registry, site_dir).start()
+        Rebuilder(backend, loader, registry, site_dir).start()
     print(f"Serving http://localhost:{port}/ : the site, and the complaint form backend at "
           f"{API_PREFIX}klachten (AWS emulated by moto). E-mails are copied to {outbox}/.",
           file=sys.stderr)
