@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import argparse
 import base64
+import compileall
+import contextlib
 import hashlib
+import io
 import json
 import mimetypes
+import py_compile
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,27 +32,15 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from infra.bytecode import cache_tag, compile_bytecode
 from infra.template import lambda_python_version, load_template, transform
-from klachtenportaal.cli import build as build_site
-from klachtenportaal.loader import load_registry
-from klachtenportaal.mkdocs_hook import API_URL_ENV
-from klachtenportaal.render import DEFAULT_API_URL
+from sitegen.cli import build as build_site
+from sitegen.loader import load_registry
+from sitegen.pages import DEFAULT_API_URL
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = REPO_ROOT / "infra" / "environments"
+# The domain and the form backend; the site generator stays out of the bundle.
 PACKAGES = ["klachtenportaal", "lambda/complaint_form"]
-# What the Lambda imports besides the AWS SDK, which its runtime provides.
-RUNTIME_REQUIREMENTS = [
-    "aws-lambda-powertools[parser]>=3.5,<4",
-    "pydantic>=2.7,<3",
-    "email-validator>=2.1",
-    "phonenumbers>=8.13",
-    "PyYAML>=6.0",
-    "yaml-rs>=0.1.6,<0.2",
-    "Jinja2>=3.1",
-    "holidays>=0.60",
-]
 LAMBDA_PYTHON = lambda_python_version()
 TEMPLATE_TAG = "klachtenportaal:template-sha256"
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<code>.*?)</script>", re.S | re.I)
@@ -55,6 +48,29 @@ _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<code>.*?)</script>", r
 
 class EnvironmentConfigError(Exception):
     """An environment file holds a value that cannot be deployed."""
+
+
+class BundleError(Exception):
+    """The Lambda bundle cannot be built as the runtime needs it."""
+
+
+def runtime_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> list[str]:
+    """What the bundle installs: the domain's dependencies and the backend's (`lambda`)."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["lambda"]]
+
+
+def check_python(version: tuple[int, int] = sys.version_info[:2]) -> None:
+    """The bundle's bytecode is made by the Python running the deploy, and only the runtime's
+    own version uses it: without it, every cold start compiles every module again (Lambda's
+    file system is read-only)."""
+    running = f"{version[0]}.{version[1]}"
+    if running != LAMBDA_PYTHON:
+        raise BundleError(
+            f"the Lambda runs Python {LAMBDA_PYTHON} (Runtime in infra/template.yaml), but this "
+            f"deploy runs Python {running}, whose bytecode the runtime cannot use. Deploy with "
+            f"Python {LAMBDA_PYTHON}, or set Runtime to python{running} (also a Lambda runtime) "
+            f"and deploy with that.")
 
 
 @dataclass(frozen=True)
@@ -146,27 +162,30 @@ def vendor_dependencies(target: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target),
          "--platform", "manylinux2014_aarch64", "--implementation", "cp",
-         "--python-version", LAMBDA_PYTHON, "--only-binary=:all:",
-         # Bytecode of the Python running pip would be of no use to the runtime.
-         "--no-compile", *RUNTIME_REQUIREMENTS],
+         "--python-version", LAMBDA_PYTHON, "--only-binary=:all:", "--no-compile",
+         *runtime_requirements()],
         check=True,
     )
 
 
-def compile_for_lambda(folders: Sequence[Path]) -> int:
-    return compile_bytecode(folders, LAMBDA_PYTHON)
+def compile_bytecode(folders: Sequence[Path]) -> None:
+    """Bytecode for every Python file under `folders`, with unchecked hashes: the zip's fixed
+    file times would make time-stamped bytecode look stale. BundleError names the files that
+    do not compile."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        results = [compileall.compile_dir(folder, quiet=1, force=True,
+                                          invalidation_mode=py_compile.PycInvalidationMode
+                                          .UNCHECKED_HASH) for folder in folders]
+    if not all(results):
+        raise BundleError(f"these files do not compile for Python {LAMBDA_PYTHON}:\n"
+                          + output.getvalue().strip())
 
 
 def _zip_directory(source: Path, target: Path) -> str:
-    """A reproducible zip (sorted entries, fixed times), so equal content hashes equally.
-
-    Of the bytecode it keeps only the runtime's (hash-based, so the fixed times do no harm).
-    """
-    runtime_bytecode = f".{cache_tag(LAMBDA_PYTHON)}.pyc"
+    """A reproducible zip (sorted entries, fixed times), so equal content hashes equally."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(p for p in source.rglob("*") if p.is_file()):
-            if "__pycache__" in path.parts and not path.name.endswith(runtime_bytecode):
-                continue
             info = zipfile.ZipInfo(str(path.relative_to(source)), date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -176,11 +195,11 @@ def _zip_directory(source: Path, target: Path) -> str:
 
 def build_lambda_bundle(repo_root: Path, work_dir: Path,
                         vendor: Callable[[Path], None] = vendor_dependencies,
-                        compile_python: Callable[[Sequence[Path]], int] = compile_for_lambda,
                         ) -> tuple[Path, str]:
     """The Lambda zip: libraries, our packages and the registry as JSON, all compiled for
     the runtime's Python; with its sha256."""
-    requirements = [f"python {LAMBDA_PYTHON}", *RUNTIME_REQUIREMENTS]
+    check_python()
+    requirements = [f"python {LAMBDA_PYTHON}", *runtime_requirements()]
     requirements_key = hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:16]
     dependencies = work_dir / f"dependencies-{requirements_key}"
     if not dependencies.exists():
@@ -188,7 +207,7 @@ def build_lambda_bundle(repo_root: Path, work_dir: Path,
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         vendor(staging)
-        compile_python([staging])
+        compile_bytecode([staging])
         staging.rename(dependencies)
     bundle = work_dir / "lambda"
     shutil.rmtree(bundle, ignore_errors=True)
@@ -197,7 +216,7 @@ def build_lambda_bundle(repo_root: Path, work_dir: Path,
         source = repo_root / package
         shutil.copytree(source, bundle / source.name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    compile_python([bundle / Path(package).name for package in PACKAGES])
+    compile_bytecode([bundle / Path(package).name for package in PACKAGES])
     registry = load_registry(repo_root / "providers.yaml")
     (bundle / "registry.json").write_text(registry.model_dump_json(), encoding="utf-8")
     archive = work_dir / "lambda.zip"
@@ -367,10 +386,8 @@ class Deployer:
                 else DEFAULT_API_URL)
 
     def _build_site(self, site_dir: Path, api_url: str) -> None:
-        variables = {API_URL_ENV: api_url, "SITE_URL": self.env.site_url,
-                     "NO_MKDOCS_2_WARNING": "1"}
-        if build_site(self.repo_root / "providers.yaml", site_dir,
-                      self.repo_root / "mkdocs.yml", variables) != 0:
+        if build_site(self.repo_root / "providers.yaml", site_dir, self.repo_root / "mkdocs.yml",
+                      site_url=self.env.site_url, api_url=api_url) != 0:
             raise RuntimeError("the site did not build; see the messages above")
 
     def _parameters(self, bucket: str, code_key: str, hashes: list[str]) -> dict[str, str]:
@@ -423,6 +440,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         deployer = Deployer(Environment.load(config))
     except (EnvironmentConfigError, TypeError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        check_python()
+    except BundleError as exc:
         print(exc, file=sys.stderr)
         return 2
     if args.action == "destroy":
