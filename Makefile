@@ -5,13 +5,12 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 CHROMIUM := /usr/bin/chromium
-NPM    := $(or $(shell command -v npm),/usr/bin/npm)
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
 ENV    ?= test
 
-.PHONY: setup validate schema openapi build serve test lint bench deploy destroy clean
+.PHONY: setup validate schema openapi build serve check test lint bench deploy destroy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,18 +44,16 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-# The Lambda bundle's bytecode is compiled with Pyodide under Node.js (infra/bytecode.py).
-$(NPM):
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+check: lint ## The quick lane: ruff, mypy and every test without a browser or a MkDocs build
+	$(BIN)/pytest -q -m "not build" tests/unit tests/integration
 
-test: setup lint $(CHROMIUM) $(NPM) ## Run every test (unit, integration, browser)
+test: lint $(CHROMIUM) ## Run every test (unit, integration, browser)
 	$(BIN)/pytest
 
 bench: setup ## Run the benchmarks (bench/README.md); results in bench/results/latest.md
 	$(BIN)/python -m bench.run
 
-deploy: setup $(NPM) ## Build and deploy everything to AWS (infra/environments/$(ENV).json)
+deploy: setup ## Build and deploy everything to AWS (infra/environments/$(ENV).json)
 	$(BIN)/python -m infra.deploy deploy --env $(ENV)
 
 destroy: setup ## Delete the stack and the site (complaint data is kept)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tests.local_product import LocalProduct
+
+pytestmark = pytest.mark.build
 
 SCHEMA = schemathesis.openapi.from_path(
     str(Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"))
