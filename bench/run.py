@@ -80,7 +80,7 @@ def write_hugo_site(site: Path, page_shell: str, target: Path) -> None:
     """
     from markdownify import markdownify
 
-    from klachtenportaal import shell
+    from sitegen import shell
 
     layout = (page_shell.replace(shell.BODY_MARK, "{{ .Content }}")
               .replace(shell.TITLE_MARK, "{{ .Title }}")
@@ -114,16 +114,13 @@ def write_hugo_site(site: Path, page_shell: str, target: Path) -> None:
 JINJA_FLOOR = """
 import sys
 from pathlib import Path
-from klachtenportaal.loader import load_registry
-from klachtenportaal.render import PageRenderer
-from klachtenportaal import shell
+from sitegen.loader import load_registry
+from sitegen.pages import PageRenderer
+from sitegen import shell
 registry = load_registry(Path(sys.argv[1]))
 page_shell = Path(sys.argv[2]).read_text(encoding="utf-8")
 out = Path(sys.argv[3])
-renderer = PageRenderer(registry)
-for provider in registry.providers:
-    page = renderer.provider_page(provider)
-    shell.write_page(out, page, shell.splice(page_shell, page))
+shell.write_pages(out, page_shell, PageRenderer(registry).provider_pages())
 """
 
 ROUNDS = 3
@@ -138,7 +135,7 @@ def _timed_fresh(command: list[str], output: Path, cwd: Path = REPO) -> tuple[fl
 
 
 def bench_build(sizes: list[int], work: Path) -> tuple[str, dict[int, Any]]:
-    from klachtenportaal.synthetic import write_synthetic_registry
+    from sitegen.synthetic import write_synthetic_registry
 
     hugo = ensure_hugo()
     rows: list[list[Any]] = []
@@ -148,7 +145,7 @@ def bench_build(sizes: list[int], work: Path) -> tuple[str, dict[int, Any]]:
                                             work / f"providers-{count}.yaml")
         site, floor_out, hugo_out = (work / f"site-{count}", work / f"floor-{count}",
                                      work / f"hugo-out-{count}")
-        build = [PYTHON, "-m", "klachtenportaal.cli", "build", "--registry", str(registry),
+        build = [PYTHON, "-m", "sitegen.cli", "build", "--registry", str(registry),
                  "--site-dir", str(site)]
         timed(build)  # once to have pages for the shell and for Hugo's content
         shell_page = work / f"shell-{count}.html"
@@ -194,9 +191,9 @@ def _mean_page_kb(folder: Path) -> float:
 
 def _shell_from(site: Path, registry: Path) -> str:
     """The page shell of a built site, recovered from its first provider's page."""
-    from klachtenportaal import shell
-    from klachtenportaal.loader import load_registry
-    from klachtenportaal.render import PageRenderer
+    from sitegen import shell
+    from sitegen.loader import load_registry
+    from sitegen.pages import PageRenderer
 
     loaded = load_registry(registry)
     page = PageRenderer(loaded).provider_page(loaded.providers[0])
@@ -221,17 +218,17 @@ def bench_weight(facts: dict[int, Any]) -> str:
 
 
 def bench_rebuild(work: Path) -> str:
-    from klachtenportaal.loader import load_registry
-    from klachtenportaal.synthetic import write_synthetic_registry
+    from sitegen.loader import load_registry
+    from sitegen.synthetic import write_synthetic_registry
 
     registry = write_synthetic_registry(REPO / "providers.yaml", 5000, work / "rebuild.yaml")
     site = work / "rebuild-site"
-    timed([PYTHON, "-m", "klachtenportaal.cli", "build", "--registry", str(registry),
+    timed([PYTHON, "-m", "sitegen.cli", "build", "--registry", str(registry),
            "--site-dir", str(site)])
     edit = "nemen we je klacht serieus"
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text.replace(edit, "nemen wij je klacht serieus", 1), encoding="utf-8")
-    full, _ = timed([PYTHON, "-m", "klachtenportaal.cli", "build", "--registry",
+    full, _ = timed([PYTHON, "-m", "sitegen.cli", "build", "--registry",
                      str(registry), "--site-dir", str(site)])
     # The served site: the devserver watches the registry and updates changed providers.
     port = 8800 + os.getpid() % 90
@@ -289,31 +286,27 @@ _OURS = ("complaint_form", "klachtenportaal")
 
 def build_lambda_task(work: Path, template: dict[str, Any]) -> tuple[Path, Path, dict[str, str]]:
     """The Lambda's bundle as `infra.deploy` builds it, unpacked twice as Lambda would:
-    with bytecode (as deployed now) and without (as deployed before); and the function's
-    environment from the template.
+    as deployed (with bytecode) and without its bytecode; and the function's environment
+    from the template.
 
-    The libraries are installed for this machine (the real bundle holds arm64 wheels for
-    Python 3.12), with boto3, which the Lambda runtime provides; the bytecode is compiled
-    by this Python, as `infra.bytecode` compiles it for 3.12: hash-based, unchecked.
+    The libraries are installed for this machine (the real bundle holds arm64 wheels), with
+    boto3, which the Lambda runtime provides.
     """
-    import compileall
-    import py_compile
     import zipfile
 
-    from infra.deploy import RUNTIME_REQUIREMENTS, build_lambda_bundle
+    from infra.deploy import build_lambda_bundle, runtime_requirements
     from infra.template import function_globals
 
     def vendor_for_this_machine(target: Path) -> None:
         subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--no-compile",
-                        "--target", str(target), *RUNTIME_REQUIREMENTS, "boto3"], check=True)
+                        "--target", str(target), *runtime_requirements(), "boto3"], check=True)
 
-    archive, _ = build_lambda_bundle(REPO, work / "lambda-build", vendor=vendor_for_this_machine,
-                                     compile_python=lambda folders: 0)
+    archive, _ = build_lambda_bundle(REPO, work / "lambda-build", vendor=vendor_for_this_machine)
     compiled, bare = work / "task", work / "task-without-bytecode"
     for task in (compiled, bare):
         zipfile.ZipFile(archive).extractall(task)
-    compileall.compile_dir(compiled, quiet=1,
-                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    for cache in list(bare.rglob("__pycache__")):
+        shutil.rmtree(cache)
     variables = function_globals(template)["Environment"]["Variables"]
     environment = {name: value for name, value in variables.items() if isinstance(value, str)}
     return compiled, bare, environment
@@ -466,14 +459,17 @@ def warm_lambda(requests: int = 500) -> Iterator[tuple[str, Replay]]:
     import moto
 
     with moto.mock_aws():
+        from complaint_form.dependencies import get_dependencies
         from complaint_form.handler import lambda_handler
-        from complaint_form.settings import get_settings
 
         from devserver.backend import LambdaContext, create_aws_resources
+        from sitegen.loader import load_registry
 
-        settings = get_settings()
+        deps = get_dependencies()
+        settings = deps.settings
         create_aws_resources(settings.sender_email, settings.table_name,
                              settings.idempotency_table_name)
+        deps.use_registry(load_registry(REPO / "providers.yaml"))
         body = json.loads((REPO / "tests" / "events" / "complaint.json").read_text())
         template = json.loads((REPO / "tests" / "events" / "http_api_v2.json").read_text())
         own, total, sample = [], [], []
@@ -640,9 +636,6 @@ def _wait_for(url: str, seconds: float = 120) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
-
-
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
