@@ -60,11 +60,6 @@ def load_registry(path: Path) -> Registry:
     return RegistryLoader().load(path)
 
 
-def parse_registry(text: str, filename: str) -> Registry:
-    """The same for registry text; `filename` names the file in the report."""
-    return RegistryLoader().parse(text, filename)
-
-
 def display_name(path: Path) -> str:
     """How reports name the registry file: relative to the working folder when inside it."""
     try:
@@ -85,18 +80,21 @@ class RegistryLoader:
         return self.parse(path.read_text(encoding="utf-8"), display_name(path))
 
     def parse(self, text: str, filename: str) -> Registry:
+        """The registry in `text`; `filename` names the file in the report."""
         try:
             data = yaml_rs.loads(text, parse_datetime=False)
-        except yaml_rs.YAMLDecodeError:
-            data = None
-        if not isinstance(data, dict) or _reference_issues(data, _Positions({}, {}), filename):
+        except yaml_rs.YAMLDecodeError as exc:
+            raise RegistryError(_diagnose(text, filename, exc)) from None
+        if not isinstance(data, dict) or _reference_issues(data, _Positions(), filename):
             raise RegistryError(_diagnose(text, filename))
         entries = data.get("providers")
         contents = [repr(entry) for entry in entries] if isinstance(entries, list) else []
-        known = [self._validated.get(content, entry)
-                 for content, entry in zip(contents, entries or [], strict=True)]
+        if contents:
+            data = {**data, "providers": [self._validated.get(content, entry)
+                                          for content, entry in zip(contents, data["providers"],
+                                                                    strict=True)]}
         try:
-            registry = Registry.model_validate({**data, "providers": known} if contents else data)
+            registry = Registry.model_validate(data)
         except ValidationError:
             raise RegistryError(_diagnose(text, filename)) from None
         self._validated = dict(zip(contents, registry.providers, strict=True))
@@ -128,18 +126,15 @@ def format_path(loc: Iterable[str | int]) -> str:
     return out
 
 
-def _diagnose(text: str, filename: str) -> list[RegistryIssue]:
-    """Every mistake in the registry text, located."""
+def _diagnose(text: str, filename: str,
+              yaml_error: yaml_rs.YAMLDecodeError | None = None) -> list[RegistryIssue]:
+    """Every mistake in the registry text, located; at least the YAML error that led here."""
     try:
         # Keys given twice are reported below, with their places; the first one counts.
         data = yaml_rs.loads(text, parse_datetime=False,
                              duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.FirstWins)
     except yaml_rs.YAMLDecodeError as exc:
-        message = str(exc)
-        place = _SYNTAX_ERROR.search(message)
-        line, col = (int(place[1]), int(place[2])) if place else (1, 1)
-        return [RegistryIssue(filename, line, col, "",
-                              f"invalid YAML: {message.splitlines()[-1].strip()}")]
+        return [_yaml_issue(exc, filename)]
     if not isinstance(data, dict):
         return [RegistryIssue(filename, 1, 1, "", "expected a mapping with portal, regelingen, "
                               "contacts and providers")]
@@ -149,7 +144,19 @@ def _diagnose(text: str, filename: str) -> list[RegistryIssue]:
               for loc, place, first in positions.duplicates]
     issues += _schema_issues(data, positions, filename)
     issues += _reference_issues(data, positions, filename)
+    if yaml_error is not None and not positions.duplicates:
+        # A key given twice where the scan does not look (inside a flow collection): yaml-rs
+        # names the key, not its place.
+        issues.append(_yaml_issue(yaml_error, filename))
     return issues
+
+
+def _yaml_issue(error: yaml_rs.YAMLDecodeError, filename: str) -> RegistryIssue:
+    message = str(error)
+    place = _SYNTAX_ERROR.search(message)
+    line, col = (int(place[1]), int(place[2])) if place else (1, 1)
+    return RegistryIssue(filename, line, col, "",
+                         f"invalid YAML: {message.splitlines()[-1].strip()}")
 
 
 class _BlockScanner:
@@ -286,9 +293,9 @@ def _is_internal_loc(part: str | int) -> bool:
 
 
 def _expected(error: Any) -> str:
-    message = str(error["msg"])
-    message = message.removeprefix("Value error, ")
-    return message[0].lower() + message[1:]
+    message = str(error["msg"]).removeprefix("Value error, ")
+    # "Input should be ..." reads on after the path as "input should be ..."; "URL ..." stays.
+    return message[0].lower() + message[1:] if message[1:2].islower() else message
 
 
 def _show(value: Any) -> str:

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.loader import RegistryError, RegistryIssue, RegistryLoader, parse_registry
+from klachtenportaal.registry import Registry
+from sitegen.loader import RegistryError, RegistryIssue, RegistryLoader
 
 
 @pytest.fixture
@@ -13,9 +14,13 @@ def valid_text(repo_root: Path) -> str:
     return (repo_root / "providers.yaml").read_text(encoding="utf-8")
 
 
+def parse(text: str) -> Registry:
+    return RegistryLoader().parse(text, "providers.yaml")
+
+
 def issues_for(text: str) -> list[RegistryIssue]:
     with pytest.raises(RegistryError) as caught:
-        parse_registry(text, "providers.yaml")
+        parse(text)
     return caught.value.issues
 
 
@@ -31,14 +36,14 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     return hits[occurrence - 1]
 
 
-def test_parse_registry_accepts_the_real_registry(valid_text: str) -> None:
+def test_registry_loader_accepts_the_real_registry(valid_text: str) -> None:
     # GIVEN the committed registry WHEN parsed THEN all seed providers are there
-    registry = parse_registry(valid_text, "providers.yaml")
+    registry = parse(valid_text)
     assert [p.slug for p in registry.providers] == ["dragon-coaching", "burgercoaching",
                                                     "zorgkracht-12"]
 
 
-def test_parse_registry_suggests_nearest_key_for_mistyped_key(valid_text: str) -> None:
+def test_registry_loader_suggests_nearest_key_for_mistyped_key(valid_text: str) -> None:
     # GIVEN a provider key with a typo
     text = valid_text.replace("    vertrouwenspersonen: [zorgbelang-groningen",
                               "    vertrouwenspersonnen: [zorgbelang-groningen")
@@ -53,7 +58,7 @@ def test_parse_registry_suggests_nearest_key_for_mistyped_key(valid_text: str) -
     assert str(issue).startswith(f"providers.yaml:{issue.line}:5: providers[2].")
 
 
-def test_parse_registry_reports_invalid_email_with_path_and_position(valid_text: str) -> None:
+def test_registry_loader_reports_invalid_email_with_path_and_position(valid_text: str) -> None:
     # GIVEN a contact with a broken e-mail address
     text = valid_text.replace("email: wouter@burgercoaching.nl", "email: wouter.burgercoaching.nl")
     issue = only_issue(text)
@@ -83,7 +88,7 @@ def test_parse_registry_reports_invalid_email_with_path_and_position(valid_text:
     ("    name: BurgerCoaching\n", "    name: BurgerCoaching\n    name: Burger Coaching\n",
      "providers[1].name", "duplicate key 'name'"),
 ])
-def test_parse_registry_reports_a_mistake_on_its_line_with_path_and_message(
+def test_registry_loader_reports_a_mistake_on_its_line_with_path_and_message(
         valid_text: str, old: str, new: str, path: str, message: str) -> None:
     # GIVEN one mistake in the registry
     assert old in valid_text
@@ -95,23 +100,28 @@ def test_parse_registry_reports_a_mistake_on_its_line_with_path_and_message(
     assert issue.line == line_of(text, new.splitlines()[-1].strip())
 
 
-def test_parse_registry_reports_missing_required_key_at_its_parent(valid_text: str) -> None:
+def test_registry_loader_reports_missing_required_key_at_its_parent(valid_text: str) -> None:
+    # GIVEN a provider without a name
     text = valid_text.replace("    name: Dragon Coaching\n", "")
+    # WHEN parsed THEN the report names the key and points at the provider's entry
     issue = only_issue(text)
     assert issue.path == "providers[0].name"
     assert issue.message == "missing required key 'name'"
     assert issue.line == line_of(text, "slug: dragon-coaching")
 
 
-def test_parse_registry_rejects_duplicate_slug(valid_text: str) -> None:
+def test_registry_loader_rejects_duplicate_slug(valid_text: str) -> None:
+    # GIVEN two providers with the same slug
     text = valid_text.replace("slug: burgercoaching", "slug: dragon-coaching")
+    # WHEN parsed THEN the second is reported, naming the line of the first
     issue = only_issue(text)
     assert issue.path == "providers[1].slug"
     assert "duplicate slug 'dragon-coaching'" in issue.message
     assert f"line {line_of(text, 'slug: dragon-coaching')}" in issue.message
 
 
-def test_parse_registry_reports_yaml_syntax_error_position() -> None:
+def test_registry_loader_reports_yaml_syntax_error_position() -> None:
+    # GIVEN text that is not YAML WHEN parsed THEN the report says where the parser stopped
     text = "portal:\n  name: [unclosed\nproviders: []\n"
     issue = only_issue(text)
     assert issue.file == "providers.yaml"
@@ -119,24 +129,24 @@ def test_parse_registry_reports_yaml_syntax_error_position() -> None:
     assert "invalid YAML" in issue.message
 
 
-def test_parse_registry_reports_every_error_at_once(valid_text: str) -> None:
+def test_registry_loader_reports_every_error_at_once(valid_text: str) -> None:
     # GIVEN three unrelated mistakes
     text = (valid_text.replace("email: info@jeugdstem.nl", "email: jeugdstem")
             .replace("slug: zorgkracht-12", "slug: Zorgkracht 12")
             .replace("    regulation: Klachtenprocedure", "    regulaton: Klachtenprocedure"))
     # WHEN parsed THEN all three are reported, in file order, and the report counts them
     with pytest.raises(RegistryError) as caught:
-        parse_registry(text, "providers.yaml")
+        parse(text)
     paths = [issue.path for issue in caught.value.issues]
     assert paths == ["contacts.akj.email", "providers[2].slug", "providers[2].regulaton"]
     assert caught.value.report().endswith("3 errors in the registry; nothing was built.")
 
 
-def test_parse_registry_reads_yes_and_no_as_text(valid_text: str) -> None:
+def test_registry_loader_reads_yes_and_no_as_text(valid_text: str) -> None:
     # GIVEN a provider name that YAML 1.1 would read as a boolean
     text = valid_text.replace("    name: BurgerCoaching\n", "    name: yes\n")
     # WHEN parsed THEN it is text (YAML 1.2), as the name
-    registry = parse_registry(text, "providers.yaml")
+    registry = parse(text)
     assert registry.providers[1].name == "yes"
     # AND WHEN another entry has a mistake THEN only that mistake is reported
     issue = only_issue(text.replace("email: info@jeugdstem.nl", "email: jeugdstem"))
@@ -163,9 +173,32 @@ def test_registry_loader_validates_again_only_the_entries_that_changed(valid_tex
         "providers[1].vertrouwenspersoon.email"]
 
 
-def test_parse_registry_rejects_a_document_that_is_not_a_mapping() -> None:
+def test_registry_loader_rejects_a_document_that_is_not_a_mapping() -> None:
+    # GIVEN a list where the registry should be WHEN parsed THEN the report says so
     issue = only_issue("- just\n- a list\n")
     assert "expected a mapping" in issue.message
+
+
+@pytest.mark.parametrize("providers", ["hallo", "{dragon-coaching: {name: Dragon}}"])
+def test_registry_loader_reports_providers_that_are_not_a_list(valid_text: str,
+                                                               providers: str) -> None:
+    # GIVEN `providers` as text or as a mapping instead of a list
+    head, key, _ = valid_text.partition("\nproviders:")
+    text = f"{head}{key} {providers}\n"
+    # WHEN parsed THEN that is the one mistake reported, on its line
+    issue = only_issue(text)
+    assert issue.path == "providers"
+    assert "valid list" in issue.message
+    assert issue.line == line_of(text, "providers:")
+
+
+def test_registry_loader_reports_a_key_given_twice_in_a_flow_mapping(valid_text: str) -> None:
+    # GIVEN a key given twice inside a mapping written on one line
+    twice = "    vertrouwenspersoon: {name: A, name: B}\n"
+    text = valid_text.replace("    name: Dragon Coaching\n", "    name: Dragon Coaching\n" + twice)
+    # WHEN parsed THEN it is reported (by yaml-rs: the key, not its place), not lost
+    issue = only_issue(text)
+    assert "invalid YAML" in issue.message and "'name'" in issue.message
 
 
 def test_registry_schema_is_exported_and_current(repo_root: Path) -> None:
@@ -179,7 +212,7 @@ def test_registry_schema_is_exported_and_current(repo_root: Path) -> None:
     assert schema["$defs"]["Provider"]["additionalProperties"] is False
 
 
-def test_parse_registry_locates_mistakes_in_a_registry_written_by_a_program(
+def test_registry_loader_locates_mistakes_in_a_registry_written_by_a_program(
         repo_root: Path, tmp_path: Path) -> None:
     # GIVEN a generated registry (as yaml-rs writes it: long text quoted) with a broken
     # address in the 38th provider
@@ -187,7 +220,7 @@ def test_parse_registry_locates_mistakes_in_a_registry_written_by_a_program(
 
     text = write_synthetic_registry(repo_root / "providers.yaml", 40,
                                     tmp_path / "providers.yaml").read_text(encoding="utf-8")
-    slug = parse_registry(text, "providers.yaml").providers[37].slug
+    slug = parse(text).providers[37].slug
     text = text.replace(f"klachten@{slug}.nl", "klachten-at-example.nl")
     # WHEN parsed THEN the mistake is placed on its line
     issue = only_issue(text)
@@ -195,12 +228,12 @@ def test_parse_registry_locates_mistakes_in_a_registry_written_by_a_program(
     assert issue.line == line_of(text, "klachten-at-example.nl")
 
 
-def test_parse_registry_locates_mistakes_in_lists_not_indented_under_their_key(
+def test_registry_loader_locates_mistakes_in_lists_not_indented_under_their_key(
         valid_text: str) -> None:
     # GIVEN the providers written as list items at the indentation of `providers:` itself
     head, key, entries = valid_text.partition("\nproviders:\n")
     text = head + key + "\n".join(line[2:] for line in entries.splitlines()) + "\n"
-    assert parse_registry(text, "providers.yaml").providers[2].slug == "zorgkracht-12"
+    assert parse(text).providers[2].slug == "zorgkracht-12"
     # WHEN the third provider has a mistyped key THEN it is placed on its line
     text = text.replace("\n  regulation: Klachtenprocedure", "\n  regulaton: Klachtenprocedure")
     issue = only_issue(text)
@@ -208,7 +241,7 @@ def test_parse_registry_locates_mistakes_in_lists_not_indented_under_their_key(
     assert (issue.line, issue.column) == (line_of(text, "regulaton:"), 3)
 
 
-def test_parse_registry_locates_mistakes_below_text_that_looks_like_keys(valid_text: str) -> None:
+def test_registry_loader_locates_mistakes_below_text_that_looks_like_keys(valid_text: str) -> None:
     # GIVEN text values whose lines look like keys and list items: a wrapped plain text and
     # a block text, followed by a mistyped key
     text = valid_text.replace(
