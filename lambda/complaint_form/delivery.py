@@ -20,38 +20,43 @@ if TYPE_CHECKING:
 def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
                 claimed: bool) -> StoredComplaint:
     """Send the e-mails not yet sent; `claimed` when this request already holds them (it
-    stored the complaint with its e-mails claimed)."""
+    stored the complaint with its e-mails claimed). Only the e-mails this request held are
+    recorded: another worker may be sending the others."""
     emails = dict(complaint.emails)
+    handled: dict[EmailKind, EmailRecord] = {}
     for kind in EMAIL_KINDS:
-        record = emails[kind]
-        if record.status == "sent":
+        if emails[kind].status == "sent":
             continue
         if not claimed:
             try:
                 deps.repository.claim_email(complaint.reference, kind, deps.clock())
             except EmailAlreadyClaimedError:
                 continue
-        attempts = record.attempts + 1
-        try:
-            message_id = deps.mailer.send(_email(kind, complaint, deps))
-        except Exception as exc:
-            # The complaint is stored: whatever goes wrong with its e-mail (SES refusing it,
-            # or a fault in rendering it) leaves the e-mail pending for the retry and alarms,
-            # instead of telling the client their accepted complaint failed.
-            error = str(exc) if isinstance(exc, EmailNotSentError) else type(exc).__name__
-            emails[kind] = EmailRecord(status="pending", attempts=attempts, last_error=error)
-            logger.warning("email_pending", reference=complaint.reference, email=kind,
-                           error=error)
-            metrics.add_metric(name="EmailPending", unit=MetricUnit.Count, value=1)
-        else:
-            emails[kind] = EmailRecord(status="sent", message_id=message_id,
-                                       sent_at=deps.clock(), attempts=attempts)
-            logger.info("email_sent", reference=complaint.reference, email=kind)
+        emails[kind] = handled[kind] = _send(kind, complaint, deps)
         if not claimed:
-            deps.repository.record_emails(complaint.reference, emails)
-    if claimed:
-        deps.repository.record_emails(complaint.reference, emails)
+            deps.repository.record_emails(complaint.reference, {kind: emails[kind]},
+                                          deps.clock())
+    if claimed and handled:
+        deps.repository.record_emails(complaint.reference, handled, deps.clock())
     return complaint.model_copy(update={"emails": emails})
+
+
+def _send(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> EmailRecord:
+    """Send one e-mail: its record, sent or pending."""
+    attempts = complaint.emails[kind].attempts + 1
+    try:
+        message_id = deps.mailer.send(_email(kind, complaint, deps))
+    except Exception as exc:
+        # The complaint is stored: whatever goes wrong with its e-mail (SES refusing it, or
+        # a fault in rendering it) leaves the e-mail pending for the retry and alarms,
+        # instead of telling the client their accepted complaint failed.
+        error = str(exc) if isinstance(exc, EmailNotSentError) else type(exc).__name__
+        logger.warning("email_pending", reference=complaint.reference, email=kind, error=error)
+        metrics.add_metric(name="EmailPending", unit=MetricUnit.Count, value=1)
+        return EmailRecord(status="pending", attempts=attempts, last_error=error)
+    logger.info("email_sent", reference=complaint.reference, email=kind)
+    return EmailRecord(status="sent", message_id=message_id, sent_at=deps.clock(),
+                       attempts=attempts)
 
 
 def _email(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> Email:

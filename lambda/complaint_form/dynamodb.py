@@ -10,14 +10,14 @@ reference that submission got.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from complaint_form.models import EmailKind, EmailRecord, StoredComplaint
+from complaint_form.models import EMAIL_KINDS, EmailKind, EmailRecord, StoredComplaint
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -209,24 +209,45 @@ class ComplaintRepository:
                 raise EmailAlreadyClaimedError(f"{reference}/{which}") from exc
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
-    def record_emails(self, reference: str, emails: Mapping[EmailKind, EmailRecord]) -> None:
-        """Save the state of the e-mails and keep the retry index in step."""
-        pending = [record for record in emails.values() if record.status != "sent"]
-        values: dict[str, Any] = {":emails": _serializer.serialize(
-            {kind: record.model_dump(mode="json") for kind, record in emails.items()})}
-        update = "SET emails = :emails"
-        if pending:
+    def record_emails(self, reference: str, records: Mapping[EmailKind, EmailRecord],
+                      now: datetime) -> None:
+        """Save the state of the e-mails in `records` (only these: another worker may hold a
+        claim on the others) and keep the retry index in step."""
+        names: dict[str, str] = {f"#k{index}": kind for index, kind in enumerate(records)}
+        values: dict[str, Any] = {
+            f":r{index}": _serializer.serialize(record.model_dump(mode="json"))
+            for index, record in enumerate(records.values())}
+        update = "SET " + ", ".join(f"emails.#k{index} = :r{index}"
+                                    for index in range(len(records)))
+        done = all(record.status == "sent" for record in records.values())
+        if not done:
             update += ", email_pending = if_not_exists(email_pending, :since)"
-            values[":since"] = {"S": datetime.now(UTC).isoformat()}
-        else:
+            values[":since"] = {"S": now.isoformat()}
+        elif set(records) == set(EMAIL_KINDS):
             update += " REMOVE email_pending"
         try:
             self.client.update_item(
                 TableName=self.table_name, Key=_key(reference), UpdateExpression=update,
-                ExpressionAttributeValues=values,
-            )
+                ExpressionAttributeNames=names, ExpressionAttributeValues=values)
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        if done and set(records) != set(EMAIL_KINDS):
+            self._leave_retry_index(reference)
+
+    def _leave_retry_index(self, reference: str) -> None:
+        """Out of the retry index, if every e-mail is sent: checked in the same write, so an
+        e-mail another worker has just left pending keeps the complaint in."""
+        names = {"#s": "status", **{f"#k{index}": kind for index, kind in enumerate(EMAIL_KINDS)}}
+        condition = " AND ".join(f"emails.#k{index}.#s = :sent"
+                                 for index in range(len(EMAIL_KINDS)))
+        try:
+            self.client.update_item(
+                TableName=self.table_name, Key=_key(reference),
+                UpdateExpression="REMOVE email_pending", ConditionExpression=condition,
+                ExpressionAttributeNames=names, ExpressionAttributeValues={":sent": {"S": "sent"}})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
     def with_pending_email(self) -> Iterator[StoredComplaint]:
         """Complaints with an e-mail still to send (a scan of the sparse index)."""

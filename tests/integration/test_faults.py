@@ -146,3 +146,34 @@ def test_a_fault_rendering_the_mail_leaves_it_pending_not_the_complaint_lost(
     assert item["emails"]["confirmation"]["status"] == "pending"
     assert item["emails"]["confirmation"]["last_error"] == "KeyError"
     assert item["emails"]["notification"]["status"] == "sent"
+
+
+def test_two_workers_on_one_complaint_send_each_email_once(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.service import retry_pending_emails
+
+    # GIVEN a complaint whose two e-mails both failed and wait for a retry
+    failing = Failing(deps.mailer.client, "send_email", "TooManyRequestsException", times=2)
+    monkeypatch.setattr(deps.mailer, "_client", failing)
+    invoke(json_event(complaint_body()))
+    # AND two retries that overlap: while the first sends the confirmation, the second runs
+    send = deps.mailer.send
+    overlapped: list[int] = []
+
+    def send_while_another_retry_runs(email: Any) -> str:
+        monkeypatch.setattr(deps.mailer, "send", send)
+        overlapped.append(retry_pending_emails())
+        return send(email)
+
+    monkeypatch.setattr(deps.mailer, "send", send_while_another_retry_runs)
+    # WHEN both finish, and a third retry runs later
+    first = retry_pending_emails()
+    third = retry_pending_emails()
+    # THEN the second sent the notification, the first the confirmation, the third nothing:
+    # each e-mail went out once, and the complaint left the retry index
+    assert (overlapped, first, third) == ([1], 1, 0)
+    assert sorted(email.to[0] for email in sent_emails()) == ["info@klachtenportaalzorg.nl",
+                                                              "sanne@example.nl"]
+    [item] = stored_items(deps.settings.table_name)
+    assert {record["status"] for record in item["emails"].values()} == {"sent"}
+    assert "email_pending" not in item
