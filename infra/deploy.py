@@ -31,17 +31,20 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+from pydantic import TypeAdapter, ValidationError
 
-from infra.template import lambda_python_version, load_template, transform
+from infra.template import load_template, python_runtimes, transform
+from klachtenportaal import API_PATH
+from klachtenportaal.fields import EmailAddress
 from sitegen.cli import build as build_site
 from sitegen.loader import load_registry
-from sitegen.pages import DEFAULT_API_URL
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = REPO_ROOT / "infra" / "environments"
 # The domain and the form backend; the site generator stays out of the bundle.
 PACKAGES = ["klachtenportaal", "lambda/complaint_form"]
-LAMBDA_PYTHON = lambda_python_version()
+# The functions run the Python that deploys them: the bundle's bytecode is that version's.
+LAMBDA_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 TEMPLATE_TAG = "klachtenportaal:template-sha256"
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<code>.*?)</script>", re.S | re.I)
 
@@ -61,16 +64,17 @@ def runtime_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> list
 
 
 def check_python(version: tuple[int, int] = sys.version_info[:2]) -> None:
-    """The bundle's bytecode is made by the Python running the deploy, and only the runtime's
-    own version uses it: without it, every cold start compiles every module again (Lambda's
-    file system is read-only)."""
-    running = f"{version[0]}.{version[1]}"
-    if running != LAMBDA_PYTHON:
+    """The bundle's bytecode is made by the Python running the deploy, and only the same
+    Python version can use it: without it, every cold start compiles every module again
+    (Lambda's file system is read-only). So the functions run that version, which must be a
+    Lambda runtime."""
+    runtime = f"python{version[0]}.{version[1]}"
+    if runtime not in python_runtimes():
         raise BundleError(
-            f"the Lambda runs Python {LAMBDA_PYTHON} (Runtime in infra/template.yaml), but this "
-            f"deploy runs Python {running}, whose bytecode the runtime cannot use. Deploy with "
-            f"Python {LAMBDA_PYTHON}, or set Runtime to python{running} (also a Lambda runtime) "
-            f"and deploy with that.")
+            f"this deploy runs Python {version[0]}.{version[1]}, and the functions run the "
+            f"Python that deploys them, but {runtime} is not among the Lambda runtimes that "
+            f"infra/template.yaml allows ({', '.join(python_runtimes())}). Deploy with one "
+            f"of those.")
 
 
 @dataclass(frozen=True)
@@ -91,16 +95,15 @@ class Environment:
 
     def __post_init__(self) -> None:
         # The Lambda only checks the shape of these addresses at each cold start; the full
-        # check happens here, before they reach its environment.
-        from email_validator import EmailNotValidError, validate_email
-
+        # check, the registry's and the form's, happens here, before they reach it.
         for name in ("sender_email", "notification_email", "alarm_email"):
             address = getattr(self, name)
             try:
-                validate_email(address, check_deliverability=False)
-            except EmailNotValidError as exc:
+                TypeAdapter(EmailAddress).validate_python(address)
+            except ValidationError as exc:
+                reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
                 raise EnvironmentConfigError(f"{name}: {address!r} is not a valid e-mail "
-                                             f"address ({exc})") from None
+                                             f"address ({reason})") from None
         if not self.sender_email.endswith("@" + self.sender_domain):
             raise EnvironmentConfigError(
                 f"sender_email: {self.sender_email!r} is not in sender_domain "
@@ -382,8 +385,7 @@ class Deployer:
     # -- helpers -----------------------------------------------------------------------
 
     def _api_url(self, outputs: dict[str, str]) -> str:
-        return (outputs["ApiUrl"] + DEFAULT_API_URL if "ApiUrl" in outputs
-                else DEFAULT_API_URL)
+        return outputs["ApiUrl"] + API_PATH if "ApiUrl" in outputs else API_PATH
 
     def _build_site(self, site_dir: Path, api_url: str) -> None:
         if build_site(self.repo_root / "providers.yaml", site_dir, self.repo_root / "mkdocs.yml",
@@ -398,6 +400,7 @@ class Deployer:
             "SenderEmail": env.sender_email, "NotificationEmail": env.notification_email,
             "AlarmEmail": env.alarm_email, "RetentionDays": str(env.retention_days),
             "CodeBucket": bucket, "CodeKey": code_key, "InlineScriptHashes": " ".join(hashes),
+            "PythonRuntime": f"python{LAMBDA_PYTHON}",
         }
 
     def _describe_stack(self) -> dict[str, Any] | None:

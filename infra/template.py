@@ -23,10 +23,11 @@ def function_globals(template: dict[str, Any] | None = None) -> dict[str, Any]:
     return shared
 
 
-def lambda_python_version(template: dict[str, Any] | None = None) -> str:
-    """The Python version the functions run on, from the template: "3.12"."""
-    runtime: str = function_globals(template)["Runtime"]
-    return runtime.removeprefix("python")
+def python_runtimes(template: dict[str, Any] | None = None) -> list[str]:
+    """The Lambda runtimes the functions may run on: "python3.11", ..."""
+    runtimes: list[str] = (template or load_template())["Parameters"]["PythonRuntime"][
+        "AllowedValues"]
+    return runtimes
 
 
 def transform(template: dict[str, Any], parameters: dict[str, str] | None = None,
