@@ -17,10 +17,8 @@ Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", ma
 def _valid_phone(value: str) -> str:
     import phonenumbers
 
-    from klachtenportaal.formatting import parse_phone
-
     try:
-        parsed = parse_phone(value)
+        parsed = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException as exc:
         raise ValueError(f"not a phone number ({exc})") from exc
     if not phonenumbers.is_valid_number(parsed):

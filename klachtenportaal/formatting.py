@@ -12,9 +12,8 @@ from pydantic import HttpUrl
 
 @lru_cache(maxsize=1 << 16)
 def parse_phone(number: str) -> phonenumbers.PhoneNumber:
-    """The parsed number, read as Dutch when it has no country code. Cached: a registry
-    number is checked when loaded and shown twice on every page that lists it. Callers must
-    not change the result."""
+    """A registry number, parsed once for the two ways every page that lists it shows it
+    (never a number a person typed: the cache would keep it). Callers must not change it."""
     return phonenumbers.parse(number, "NL")
 
 

@@ -13,9 +13,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from klachtenportaal import PROVIDERS_DIR
 from klachtenportaal.registry import Registry
 from sitegen import shell
-from sitegen.pages import PROVIDERS_DIR, PageRenderer
+from sitegen.pages import PageRenderer
 
 
 class FullBuildNeededError(Exception):

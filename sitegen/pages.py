@@ -7,19 +7,18 @@ the plugin keeps it fast (no Markdown per provider) and easy to move to another 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 from markupsafe import Markup
 
+from klachtenportaal import API_PATH, PROVIDERS_DIR
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import Contact, Provider, Regeling, Registry, Step
 
-PROVIDERS_DIR = "aanbieders"
 PROCEDURES_DIR = "procedures"
-DEFAULT_API_URL = "/api/klachten"
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,10 @@ def root_of(url: str) -> str:
     return "../" * url.count("/")
 
 
+# Every provider page is at aanbieders/<slug>/.
+_PROVIDER_ROOT = root_of(page_url(f"{PROVIDERS_DIR}/slug.md"))
+
+
 def portal_contact(registry: Registry) -> Contact:
     portal = registry.portal
     return Contact(name=portal.name, email=portal.email, phone=portal.phone,
@@ -99,11 +102,12 @@ def group_by_letter(providers: Iterable[Provider]) -> list[LetterGroup]:
 class PageRenderer:
     """Renders the generated pages of one registry."""
 
-    def __init__(self, registry: Registry, api_url: str = DEFAULT_API_URL) -> None:
+    def __init__(self, registry: Registry, api_url: str = API_PATH) -> None:
         self.registry = registry
         self.env = template_environment("sitegen")
         self._common: dict[str, Any] = {
             "api_url": api_url,
+            "providers_dir": PROVIDERS_DIR,
             "portal": registry.portal,
             "portal_contact": portal_contact(registry),
         }
@@ -166,10 +170,6 @@ class PageRenderer:
             body=body,
         )
 
-    def provider_pages(self) -> Iterator[GeneratedPage]:
-        """One page after the other as they are taken, so thousands never sit in memory."""
-        return (self.provider_page(provider) for provider in self.registry.providers)
-
     def regeling_page(self, key: str, regeling: Regeling) -> GeneratedPage:
         src_uri = f"{PROCEDURES_DIR}/{key}.md"
         body = self.env.get_template("regeling.html").render(
@@ -207,6 +207,3 @@ class PageRenderer:
                   for key, regeling in self.registry.regelingen.items()),
                 self.provider_index()]
 
-
-# Every provider page is at aanbieders/<slug>/.
-_PROVIDER_ROOT = root_of(page_url(f"{PROVIDERS_DIR}/slug.md"))

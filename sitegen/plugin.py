@@ -21,17 +21,18 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from klachtenportaal import API_PATH
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import Registry
 from sitegen import shell
 from sitegen.loader import RegistryError, load_registry
-from sitegen.pages import DEFAULT_API_URL, GeneratedPage, PageRenderer, portal_contact, root_of
+from sitegen.pages import GeneratedPage, PageRenderer, portal_contact, root_of
 from sitegen.workers import ProviderPageWorkers
 
 
 class PluginConfig(Config):
     registry = config_options.Type(str, default="providers.yaml")
-    api_url = config_options.Type(str, default=DEFAULT_API_URL)
+    api_url = config_options.Type(str, default=API_PATH)
 
 
 class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
@@ -95,5 +96,5 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
 
     def on_shutdown(self) -> None:
         # Only the exit follows: without this, the interpreter's last garbage collection
-        # walks every object the build made, which takes a good part of a second.
+        # walks every object the build made (bench/README.md has what that costs).
         gc.freeze()

@@ -19,7 +19,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.pages import PROVIDERS_DIR, GeneratedPage
+from klachtenportaal import PROVIDERS_DIR
+from sitegen.pages import GeneratedPage
 
 SHELL_SRC_URI = f"{PROVIDERS_DIR}/__aanbieder__.md"
 SHELL_URL = f"{PROVIDERS_DIR}/__aanbieder__/"

@@ -1,9 +1,10 @@
 """Provider pages rendered in worker processes while MkDocs builds the rest of the site.
 
 One process builds 5,000 providers more slowly than Hugo builds the same pages
-(bench/README.md). So the providers are cut into one run per core, and a worker process per
-run, forked with the validated registry, renders its run's pages while MkDocs builds; once
-MkDocs has rendered the page shell, each worker splices its pages into it and writes them.
+(bench/README.md). So the providers are cut into runs, and a worker process per run, forked
+with the validated registry, renders its run's pages while MkDocs builds; once MkDocs has
+rendered the page shell, each worker splices its pages into it and writes them. Each run
+holds its rendered pages until then.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
@@ -18,41 +20,52 @@ from klachtenportaal.registry import Provider
 from sitegen import shell
 from sitegen.pages import GeneratedPage, PageRenderer
 
-# Below this many providers per process, a worker costs more than it saves.
+# One worker per this many providers (at least one), and at most one per core.
 PROVIDERS_PER_PROCESS = 500
 
-# In a worker process: what it was forked with, then its run's pages as rendered.
-_renderer: PageRenderer
-_providers: list[Provider]
-_pages: list[GeneratedPage] = []
+
+@dataclass
+class _Run:
+    renderer: PageRenderer
+    providers: list[Provider]
+    pages: list[GeneratedPage] = field(default_factory=list)
 
 
-def _start(renderer: PageRenderer, providers: list[Provider]) -> None:
-    global _renderer, _providers
-    _renderer, _providers = renderer, providers
+# A worker process's run: set when it starts. Each worker is the only process of its
+# executor, so both of its tasks (render, then write) run where the run is.
+_run: _Run
+
+
+def _start(run: _Run) -> None:
+    global _run
+    _run = run
 
 
 def _render() -> None:
-    _pages.extend(_renderer.provider_page(provider) for provider in _providers)
+    _run.pages.extend(_run.renderer.provider_page(provider) for provider in _run.providers)
 
 
 def _write(site_dir: Path, page_shell: str) -> list[shell.WrittenPage]:
-    return shell.write_pages(site_dir, page_shell, _pages)
+    return shell.write_pages(site_dir, page_shell, _run.pages)
+
+
+def _cores() -> int:
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return len(usable) if usable else os.cpu_count() or 1
 
 
 class ProviderPageWorkers:
-    """Starts rendering at once; `write` has every provider page written as soon as MkDocs
-    has the page shell, while it builds on; `written` waits for that."""
+    """Starts rendering at once; `write` has the pages written as soon as MkDocs has the
+    page shell, while it builds on; `written` waits for that."""
 
-    def __init__(self, renderer: PageRenderer) -> None:
+    def __init__(self, renderer: PageRenderer, processes: int | None = None) -> None:
         providers = renderer.registry.providers
-        count = max(1, min(len(os.sched_getaffinity(0)),
-                           len(providers) // PROVIDERS_PER_PROCESS))
+        count = processes or max(1, min(_cores(), len(providers) // PROVIDERS_PER_PROCESS))
         bounds = [len(providers) * index // count for index in range(count + 1)]
         # Forked, a worker has the registry and the compiled templates without a copy.
         fork = multiprocessing.get_context("fork")
         self._workers = [ProcessPoolExecutor(1, mp_context=fork, initializer=_start,
-                                             initargs=(renderer, providers[start:end]))
+                                             initargs=(_Run(renderer, providers[start:end]),))
                          for start, end in pairwise(bounds)]
         self._rendering: list[Future[None]] = [worker.submit(_render)
                                                for worker in self._workers]
@@ -64,7 +77,7 @@ class ProviderPageWorkers:
                          for worker in self._workers]
 
     def written(self) -> list[shell.WrittenPage]:
-        """What was written, once all is; the error of a worker that failed, with its trace."""
+        """What was written, once all is; a worker's error, with its trace, if one failed."""
         try:
             for rendering in self._rendering:
                 rendering.result()
@@ -73,5 +86,6 @@ class ProviderPageWorkers:
             self.stop()
 
     def stop(self) -> None:
+        """End the workers (after the task each is doing)."""
         for worker in self._workers:
             worker.shutdown(cancel_futures=True)
