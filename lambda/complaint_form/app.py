@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from complaint_form import API_PATH, messages
+from complaint_form import messages
 from complaint_form.dependencies import get_dependencies
 from complaint_form.dynamodb import StorageUnavailableError
 from complaint_form.intake import SpamRejectedError, SubmissionInvalidError
@@ -38,6 +38,7 @@ from complaint_form.service import (
     find_complaint,
     submit_complaint,
 )
+from klachtenportaal import API_PATH
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 DOCUMENTED_CONTENT_TYPES = ("application/json", FORM_CONTENT_TYPE)
@@ -94,6 +95,11 @@ def _is_form_post() -> bool:
     return _content_type().startswith(FORM_CONTENT_TYPE)
 
 
+def _answer_in_html() -> bool:
+    """HTML for a form post without script and a page opened in the browser; else JSON."""
+    return _is_form_post() or app.current_event.http_method == "GET"
+
+
 def _answers(**described: str) -> dict[int, Any]:
     return {
         int(code.removeprefix("s")): {
@@ -120,7 +126,7 @@ def post_complaint(complaint: ComplaintRequest) -> Response[str]:
     if not _content_type_documented():
         raise UnsupportedContentTypeError
     receipt = submit_complaint(request=complaint)
-    if _is_form_post():
+    if _answer_in_html():
         location = f"{API_PATH}/{receipt.reference}/ontvangstbevestiging"
         return Response(status_code=HTTPStatus.SEE_OTHER, headers={"Location": location},
                         content_type=HTML, body="")
@@ -212,8 +218,9 @@ def answer_error(error: Exception) -> Response[str]:
         answer = next((found for kind, found in ANSWERS.items() if isinstance(error, kind)),
                       UNEXPECTED)
     # A body the API does not document can make the framework's own parsing or validation
-    # fail (multipart without boundary, say): that is the client's 415.
-    if app.current_event.http_method == "POST" and not _content_type_documented():
+    # fail (multipart without boundary, say): that is the client's 415, not our fault.
+    if (answer in (UNREADABLE, INVALID, UNEXPECTED) and app.current_event.http_method == "POST"
+            and not _content_type_documented()):
         answer, errors = UNSUPPORTED, None
     if answer is UNEXPECTED:
         # Type and place only: an exception's message may quote what the client typed.
@@ -226,9 +233,8 @@ def answer_error(error: Exception) -> Response[str]:
 
 
 def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
-    """JSON for the page's script; HTML for a form post or a page opened in the browser."""
     headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
-    if not (_is_form_post() or app.current_event.http_method == "GET"):
+    if not _answer_in_html():
         body = ErrorResponse(message=answer.message, errors=errors)
         return Response(status_code=answer.status, content_type=content_types.APPLICATION_JSON,
                         body=body.model_dump_json(exclude_none=True), headers=headers)

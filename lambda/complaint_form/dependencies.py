@@ -14,6 +14,8 @@ from complaint_form.ses import Mailer
 from complaint_form.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
     from complaint_form.emails import EmailRenderer
     from complaint_form.pages import HtmlPages
     from klachtenportaal.registry import Registry
@@ -25,7 +27,8 @@ def _utc_now() -> datetime:
 
 @dataclass
 class Dependencies:
-    """The registry and the templates load on first use, not in every cold start."""
+    """The registry, the templates and the idempotency store load on first use: a cold start
+    that answers a page or an error does not need them."""
 
     settings: Settings
     repository: ComplaintRepository
@@ -38,6 +41,12 @@ class Dependencies:
 
         # Exported by `infra.deploy` from the validated providers.yaml.
         return Registry.model_validate_json(self.settings.registry_path.read_bytes())
+
+    @cached_property
+    def idempotency(self) -> DynamoDBPersistenceLayer:
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+        return DynamoDBPersistenceLayer(table_name=self.settings.idempotency_table_name)
 
     @cached_property
     def emails(self) -> EmailRenderer:
@@ -53,8 +62,8 @@ class Dependencies:
 
     def use_registry(self, registry: Registry) -> None:
         """Use `registry` from now on (local runs: the registry the site was built from)."""
-        self.__dict__["registry"] = registry
-        self.__dict__.pop("pages", None)
+        self.registry = registry
+        vars(self).pop("pages", None)  # made from the registry before: made again on use
 
 
 @lru_cache(maxsize=1)

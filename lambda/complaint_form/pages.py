@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaint_form import API_PATH
 from complaint_form.models import StoredComplaint
+from klachtenportaal import API_PATH, PROVIDERS_DIR
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import Registry
 
@@ -19,7 +19,8 @@ class HtmlPages:
 
     def _render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(
-            site_url=self.site_url, portal=self.registry.portal, **context)
+            site_url=self.site_url, providers_url=f"{self.site_url}{PROVIDERS_DIR}/",
+            portal=self.registry.portal, **context)
 
     def form_again(self, values: dict[str, str], errors: dict[str, str],
                    notice: str | None = None) -> str | None:

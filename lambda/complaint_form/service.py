@@ -7,15 +7,8 @@ A complaint is stored before any e-mail is tried. E-mails that fail stay pending
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import lru_cache
-
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 
 from complaint_form.delivery import send_emails
@@ -48,25 +41,15 @@ def submit_complaint(*, request: ComplaintRequest,
 
     Idempotent on `request.submission_id`: a repeat gets the first answer.
     """
-    receipt: SubmissionReceipt = _idempotent_submit()(request=request, deps=deps)
+    deps = deps or get_dependencies()
+    idempotent = idempotent_function(
+        data_keyword_argument="request", config=IDEMPOTENCY, persistence_store=deps.idempotency,
+        output_serializer=PydanticSerializer(model=SubmissionReceipt))
+    receipt: SubmissionReceipt = idempotent(_submit)(request=request, deps=deps)
     return receipt
 
 
-@lru_cache(maxsize=1)
-def _idempotent_submit() -> Callable[..., SubmissionReceipt]:
-    # Made on first use: the persistence layer creates a boto3 client, which a cold start
-    # that only answers a page or an error does not need.
-    persistence = DynamoDBPersistenceLayer(
-        table_name=get_dependencies().settings.idempotency_table_name)
-    decorate = idempotent_function(data_keyword_argument="request", config=IDEMPOTENCY,
-                                   persistence_store=persistence,
-                                   output_serializer=PydanticSerializer(model=SubmissionReceipt))
-    submit: Callable[..., SubmissionReceipt] = decorate(_submit)
-    return submit
-
-
-def _submit(*, request: ComplaintRequest, deps: Dependencies | None = None) -> SubmissionReceipt:
-    deps = deps or get_dependencies()
+def _submit(*, request: ComplaintRequest, deps: Dependencies) -> SubmissionReceipt:
     now = deps.clock()
     sign = spam_sign(request, now, deps.settings.min_fill_seconds)
     if sign:

@@ -47,6 +47,8 @@ def test_email_renderer_confirmation_states_reference_dates_and_contacts(
 
 def test_email_renderer_escapes_html_but_not_the_text_part(
         renderer: EmailRenderer, registry: Registry) -> None:
+    # GIVEN a complaint text with characters that mean something in HTML
+    # WHEN its copy is rendered THEN the HTML part escapes them and the text part keeps them
     email = renderer.confirmation(stored(registry, send_copy=True,
                                          description="Temperatuur < 38 & stijgend"))
     assert "Temperatuur < 38 & stijgend" in email.text
@@ -55,6 +57,8 @@ def test_email_renderer_escapes_html_but_not_the_text_part(
 
 def test_email_renderer_notification_holds_no_personal_data(
         renderer: EmailRenderer, registry: Registry) -> None:
+    # GIVEN a complaint WHEN the complaints body is told of it THEN the e-mail names the
+    # reference, and nothing of the person or of what they wrote
     email = renderer.notification(stored(registry, phone="06 23987654"))
     assert email.to == NOTIFY
     assert "KPZ-ABCD-EFGH" in email.subject
