@@ -72,8 +72,8 @@ class OutboxMailer(Mailer):
 
     def send(self, email: Email) -> str:
         message_id = super().send(email)
-        # The classic MIME classes write a message in a third of EmailMessage's time, which
-        # counts in the local serve benchmark.
+        # The classic MIME classes write a message much faster than EmailMessage, which
+        # counts in the local serve benchmark (bench/README.md).
         message = MIMEMultipart("alternative")
         message["From"], message["To"], message["Subject"] = self.sender, email.to, email.subject
         message.attach(MIMEText(email.text, "plain", "utf-8"))

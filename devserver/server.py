@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,10 +17,10 @@ from typing import Any
 
 from devserver.backend import LocalBackend
 from devserver.events import from_response, to_event
+from klachtenportaal import API_PATH
 from sitegen.cli import build
 from sitegen.incremental import FullBuildNeededError, IncrementalSite
 from sitegen.loader import RegistryError, RegistryLoader
-from sitegen.pages import DEFAULT_API_URL
 
 API_PREFIX = "/api/"
 DEV_PREFIX = "/_dev/klachten/"
@@ -135,12 +136,13 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def _signature(paths: Iterable[Path]) -> tuple[float, int]:
+    """Newest change and number of files: a file saved, added or removed changes it."""
     latest, count = 0.0, 0
     for root in paths:
-        files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
-        for file in files:
-            count += 1
-            latest = max(latest, file.stat().st_mtime)
+        for file in [root, *root.rglob("*")] if root.is_dir() else [root]:
+            with suppress(FileNotFoundError):  # an editor replacing the file just now
+                latest = max(latest, file.stat().st_mtime)
+                count += 1
     return latest, count
 
 
@@ -157,8 +159,9 @@ class Rebuilder(threading.Thread):
         self.site: IncrementalSite | None = None
         self.registry = registry
         self.site_dir = site_dir
-        self.sources = [Path("docs"), Path("mkdocs.yml"),
-                        Path(__file__).resolve().parent.parent / "sitegen" / "templates"]
+        packages = Path(__file__).resolve().parent.parent
+        self.sources = [Path("docs"), Path("mkdocs.yml"), packages / "sitegen" / "templates",
+                        packages / "klachtenportaal" / "templates"]
 
     def run(self) -> None:
         self.site = self._site_as_built()
@@ -184,8 +187,8 @@ class Rebuilder(threading.Thread):
         try:
             registry = self.loader.load(self.registry)
             self.site.update(registry)
-        except (RegistryError, FullBuildNeededError):
-            return False
+        except (RegistryError, FullBuildNeededError, OSError):
+            return False  # the full build reports what is wrong
         self.backend.use_registry(registry)
         return True
 
@@ -193,12 +196,12 @@ class Rebuilder(threading.Thread):
         """The built site, ready for updates in place; the backend takes its registry."""
         try:
             registry = self.loader.load(self.registry)
-        except RegistryError:
+        except (RegistryError, OSError):
             return None  # the build reported it; the previous site and registry stay
         self.backend.use_registry(registry)
         try:
             return IncrementalSite(self.site_dir, os.environ.get("SITE_URL", ""), registry,
-                                   DEFAULT_API_URL)
+                                   API_PATH)
         except FullBuildNeededError:
             return None
 
