@@ -120,7 +120,8 @@ from sitegen import shell
 registry = load_registry(Path(sys.argv[1]))
 page_shell = Path(sys.argv[2]).read_text(encoding="utf-8")
 out = Path(sys.argv[3])
-shell.write_pages(out, page_shell, PageRenderer(registry).provider_pages())
+renderer = PageRenderer(registry)
+shell.write_pages(out, page_shell, map(renderer.provider_page, registry.providers))
 """
 
 ROUNDS = 3
@@ -199,6 +200,53 @@ def _shell_from(site: Path, registry: Path) -> str:
     page = PageRenderer(loaded).provider_page(loaded.providers[0])
     return shell.recover_shell((site / page.url / "index.html").read_text(encoding="utf-8"),
                                page)
+
+
+def bench_registry(work: Path, count: int = 5000, rounds: int = 5) -> str:
+    """Reading the registry: yaml-rs (the loader's parser) against PyYAML's C loader (which
+    MkDocs brings; only this comparison uses it), the loader as a whole, and a reload after
+    one provider's edit. Medians of interleaved rounds, in this process."""
+    import yaml
+    import yaml_rs
+
+    from sitegen.loader import RegistryLoader
+    from sitegen.synthetic import write_synthetic_registry
+
+    text = write_synthetic_registry(REPO / "providers.yaml", count,
+                                    work / f"registry-{count}.yaml").read_text(encoding="utf-8")
+    edited = text.replace("nemen we je klacht serieus", "nemen wij je klacht serieus", 1)
+
+    def reload() -> None:
+        loader = RegistryLoader()
+        loader.parse(text, "providers.yaml")
+        start = time.perf_counter()
+        loader.parse(edited, "providers.yaml")
+        times["reload"].append(time.perf_counter() - start)
+
+    def load() -> None:
+        start = time.perf_counter()
+        RegistryLoader().parse(text, "providers.yaml")
+        times["load"].append(time.perf_counter() - start)
+
+    def parse(name: str, parser: Callable[[], Any]) -> None:
+        start = time.perf_counter()
+        parser()
+        times[name].append(time.perf_counter() - start)
+
+    times: dict[str, list[float]] = {"yaml-rs": [], "PyYAML": [], "load": [], "reload": []}
+    for _ in range(rounds):
+        parse("yaml-rs", lambda: yaml_rs.loads(text, parse_datetime=False))
+        parse("PyYAML", lambda: yaml.load(text, Loader=yaml.CSafeLoader))
+        load()
+        reload()
+    rows = [[what, f"{statistics.median(times[name]):.3f}"] for name, what in [
+        ("yaml-rs", "parse with yaml-rs (the loader's parser)"),
+        ("PyYAML", "parse with PyYAML's C loader (CSafeLoader)"),
+        ("load", "the loader: parse, validate, cross-check"),
+        ("reload", "the loader again after one provider's edit (only that entry validated)"),
+    ]]
+    return table(f"Reading the registry ({count:,} providers, {len(text) / 1e6:.1f} MB; "
+                 f"median of {rounds})", ["what", "seconds"], rows)
 
 
 def bench_weight(facts: dict[int, Any]) -> str:
@@ -652,7 +700,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "build" in only:
             text, facts = bench_build([int(n) for n in args.sizes.split(",")], work)
-            parts += [text, bench_weight(facts)]
+            parts += [text, bench_weight(facts), bench_registry(work)]
         if "rebuild" in only:
             parts.append(bench_rebuild(work))
         if "lambda" in only or "serve" in only:
