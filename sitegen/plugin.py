@@ -43,9 +43,9 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
         except RegistryError as exc:
             raise PluginError(exc.report()) from None
         renderer = PageRenderer(self.registry, self.config.api_url)
+        self.provider_pages = ProviderPageWorkers(renderer)  # first: they render meanwhile
         self.documents = {page.src_uri: page for page in renderer.documents()}
         self.markdown_env = template_environment("sitegen")
-        self.provider_pages = ProviderPageWorkers(renderer)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

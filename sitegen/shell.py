@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from klachtenportaal import PROVIDERS_DIR
@@ -52,13 +53,21 @@ def check_shell(shell: str) -> None:
             raise ShellError(f"the page shell lost its marker {mark!r}; check the theme overrides")
 
 
+_MARKS = re.compile("(" + "|".join(map(re.escape, (BODY_MARK, TITLE_MARK, DESCRIPTION_MARK,
+                                                   SHELL_URL))) + ")")
+
+
+@lru_cache(maxsize=4)
+def _cut(shell: str) -> list[str]:
+    """The shell's text between its markers, and the markers: cut once per shell."""
+    return _MARKS.split(shell)
+
+
 def splice(shell: str, page: GeneratedPage) -> str:
-    return (
-        shell.replace(BODY_MARK, page.body, 1)
-        .replace(TITLE_MARK, html.escape(page.title))
-        .replace(DESCRIPTION_MARK, html.escape(page.description))
-        .replace(SHELL_URL, page.url)
-    )
+    """The page: the shell with the page's title, description, URL and body in place."""
+    values = {BODY_MARK: page.body, TITLE_MARK: html.escape(page.title),
+              DESCRIPTION_MARK: html.escape(page.description), SHELL_URL: page.url}
+    return "".join([values.get(part, part) for part in _cut(shell)])
 
 
 def recover_shell(built: str, page: GeneratedPage) -> str:
