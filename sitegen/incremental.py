@@ -59,9 +59,11 @@ class IncrementalSite:
             shutil.rmtree(self.site_dir / url, ignore_errors=True)
         urls = [page.url for page in written]
         if written or removed:
-            self._patch_index(renderer)
             shell.update_search_index(self.site_dir, written, removed=removed + urls)
-            added = [f"{PROVIDERS_DIR}/{slug}/" for slug in new.keys() - old.keys()]
+        if _names(registry) != _names(self.registry):
+            self._patch_index(renderer)
+        added = [f"{PROVIDERS_DIR}/{slug}/" for slug in new.keys() - old.keys()]
+        if added or removed:
             shell.update_sitemap(self.site_dir, self.site_url, added, removed=removed)
         self.registry, self.renderer = registry, renderer
         return Update(written=urls, removed=removed)
@@ -90,3 +92,8 @@ class IncrementalSite:
 def _shared_parts(registry: Registry) -> tuple[object, ...]:
     """What every page depends on: all of the registry but the providers."""
     return registry.portal, registry.regelingen, registry.contacts
+
+
+def _names(registry: Registry) -> list[tuple[str, str]]:
+    """What the provider index shows of the providers."""
+    return [(provider.name, provider.slug) for provider in registry.providers]
