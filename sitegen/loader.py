@@ -111,9 +111,10 @@ class _Positions:
     duplicates: list[tuple[Loc, tuple[int, int], int]] = field(default_factory=list)
 
     def of_value(self, loc: Loc) -> tuple[int, int]:
-        while loc not in self.values and loc:
+        """Where the value at `loc` starts; else its key, or the nearest part around it."""
+        while loc not in self.values and loc not in self.keys and loc:
             loc = loc[:-1]
-        return self.values.get(loc, (1, 1))
+        return self.values.get(loc) or self.keys.get(loc, (1, 1))
 
     def of_key(self, loc: Loc) -> tuple[int, int]:
         return self.keys.get(loc) or self.of_value(loc)
@@ -195,8 +196,9 @@ class _BlockScanner:
         while (line := self._content()) is not None and line[0] > indent:
             self.row += 1
 
-    def _mapping(self, loc: Loc, value: dict[Any, Any], indent: int, inline: bool) -> None:
-        """Keys at column `indent`; with `inline`, the first one after a list item's dash."""
+    def _mapping(self, loc: Loc, value: dict[Any, Any], indent: int, inline: bool) -> bool:
+        """Keys at column `indent`; with `inline`, the first one after a list item's dash.
+        Whether there was a key."""
         seen: dict[str, int] = {}
         while (line := self._content()) is not None and (inline or line[0] == indent):
             inline = False
@@ -204,7 +206,7 @@ class _BlockScanner:
             colon = text.find(": ") if ": " in text else (len(text) - 1 if text.endswith(":")
                                                           else -1)
             if colon < 0:
-                return
+                break
             key = text[:colon].strip().strip("'\"")
             here, place = (*loc, key), (self.row + 1, indent + 1)
             if key in seen:
@@ -216,45 +218,50 @@ class _BlockScanner:
             self.found.keys[here] = place
             rest = text[colon + 1:]
             self._value(here, value.get(key), indent, indent + colon + 1 + _leading(rest), rest)
+        return bool(seen)
 
-    def _sequence(self, loc: Loc, value: list[Any], indent: int, inline: bool) -> None:
-        """List items: a dash at column `indent`; with `inline`, the first one mid-line."""
+    def _sequence(self, loc: Loc, value: list[Any], indent: int, inline: bool) -> bool:
+        """List items: a dash at column `indent`; with `inline`, the first one mid-line.
+        Whether there was an item."""
         index = 0
         while (line := self._content()) is not None and (inline or line[0] == indent):
             inline = False
             text = line[1][indent:]
             if not (text == "-" or text.startswith("- ")):
-                return
+                break
             item = value[index] if index < len(value) else None
             rest = text[1:]
             self._value((*loc, index), item, indent, indent + 1 + _leading(rest), rest)
             index += 1
+        return index > 0
 
     def _value(self, loc: Loc, value: Any, indent: int, column: int, rest: str) -> None:
-        """The value of a key or list item, found at `column` of the current line (where
-        `rest` follows the colon or dash), or on the lines below."""
+        """The value of a key or list item: at `column` of the current line (where `rest`
+        follows the colon or dash), or a mapping or list on the lines below."""
         start = self.row
+        followed = False
         rest = rest.strip()
         if rest and not rest.startswith("#"):
             self.found.values[loc] = (self.row + 1, column + 1)
             if isinstance(value, dict) and rest[0] not in "{[&!":
-                self._mapping(loc, value, column, inline=True)
+                followed = self._mapping(loc, value, column, inline=True)
             elif isinstance(value, list) and rest.startswith("- "):
-                self._sequence(loc, value, column, inline=True)
+                followed = self._sequence(loc, value, column, inline=True)
         else:
             self.row += 1
             below = self._content()
-            if below is None:
-                return
-            self.found.values[loc] = (self.row + 1, below[0] + 1)
-            if isinstance(value, dict) and below[0] > indent:
-                self._mapping(loc, value, below[0], inline=False)
-            elif (isinstance(value, list) and below[0] >= indent
-                  and below[1].lstrip().startswith("-")):
-                self._sequence(loc, value, below[0], inline=False)
-        if self.row <= start + 1:
-            # Text, a flow collection, or something this scan does not follow: its lines
-            # are the ones below, indented deeper.
+            # A list may stand at its key's own indentation; anything else below is deeper.
+            dash = below is not None and below[1][below[0]:below[0] + 1] == "-"
+            if below is not None and (below[0] > indent or (dash and below[0] == indent)):
+                if isinstance(value, dict) and below[0] > indent:
+                    self.found.values[loc] = (self.row + 1, below[0] + 1)
+                    followed = self._mapping(loc, value, below[0], inline=False)
+                elif isinstance(value, list) and dash:
+                    self.found.values[loc] = (self.row + 1, below[0] + 1)
+                    followed = self._sequence(loc, value, below[0], inline=False)
+        if not followed:
+            # Text (or nothing), a flow collection, or something this scan does not follow:
+            # its lines are the ones below, indented deeper.
             self.row = start + 1
             self._skip_below(indent)
 

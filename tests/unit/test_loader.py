@@ -254,3 +254,23 @@ def test_registry_loader_locates_mistakes_below_text_that_looks_like_keys(valid_
     issue = only_issue(text)
     assert issue.path == "providers[1].websit"
     assert (issue.line, issue.column) == (line_of(text, "    websit:"), 5)
+
+
+def test_registry_loader_locates_mistakes_after_text_below_a_comment(valid_text: str) -> None:
+    # GIVEN a value written below its key, after a comment and a blank line, and a mistake
+    # further on
+    below = "    legal_name:\n      # as registered\n\n      BurgerCoaching B.V.\n"
+    text = valid_text.replace("    name: BurgerCoaching\n", "    name: BurgerCoaching\n" + below)
+    text = text.replace("slug: zorgkracht-12", "slug: Zorgkracht_12")
+    # WHEN parsed THEN the mistake is placed on its own line
+    issue = only_issue(text)
+    assert issue.path == "providers[2].slug"
+    assert issue.line == line_of(text, "slug: Zorgkracht_12")
+
+
+def test_registry_loader_places_an_empty_value_at_its_key(valid_text: str) -> None:
+    # GIVEN a provider name left empty WHEN parsed THEN the report points at the key itself
+    text = valid_text.replace("    name: BurgerCoaching\n", "    name:\n")
+    issue = only_issue(text)
+    assert issue.path == "providers[1].name"
+    assert (issue.line, issue.column) == (text.splitlines().index("    name:") + 1, 5)
