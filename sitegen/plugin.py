@@ -36,6 +36,8 @@ class PluginConfig(Config):
 
 
 class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
+    provider_pages: ProviderPageWorkers | None = None
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         path = Path(config.config_file_path).parent / self.config.registry
         try:
@@ -78,21 +80,26 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
         return html.replace(shell.BODY_MARK, document.body, 1) if document else html
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        if page.file.src_uri == shell.SHELL_SRC_URI:
+        if page.file.src_uri == shell.SHELL_SRC_URI and self.provider_pages:
             shell.check_shell(output)
             self.provider_pages.write(Path(config.site_dir), output)
         return output
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.provider_pages is not None, "on_config starts them"
         site_dir = Path(config.site_dir)
-        written = self.provider_pages.written()
+        try:
+            written = self.provider_pages.written()
+        except shell.ShellError as exc:
+            raise PluginError(str(exc)) from None
         shutil.rmtree(site_dir / shell.SHELL_URL)
         shell.update_sitemap(site_dir, config.site_url or "", [page.url for page in written])
         shell.update_search_index(site_dir, written)
 
     def on_build_error(self, error: Exception) -> None:
-        self.provider_pages.stop()
+        if self.provider_pages:  # none when the registry had mistakes
+            self.provider_pages.stop()
 
     def on_shutdown(self) -> None:
         # Only the exit follows: without this, the interpreter's last garbage collection

@@ -12,41 +12,35 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
 from itertools import pairwise
+from multiprocessing.queues import Queue
 from pathlib import Path
 
-from klachtenportaal.registry import Provider
 from sitegen import shell
-from sitegen.pages import GeneratedPage, PageRenderer
+from sitegen.pages import PageRenderer
 
 # One worker per this many providers (at least one), and at most one per core.
 PROVIDERS_PER_PROCESS = 500
 
+# The site folder and the page shell, once MkDocs has rendered it; None: stop, write nothing.
+Handover = tuple[Path, str] | None
 
-@dataclass
-class _Run:
-    renderer: PageRenderer
-    providers: list[Provider]
-    pages: list[GeneratedPage] = field(default_factory=list)
-
-
-# A worker process's run: set when it starts. Each worker is the only process of its
-# executor, so both of its tasks (render, then write) run where the run is.
-_run: _Run
+# In a worker process: what it was forked with.
+_renderer: PageRenderer
+_handover: Queue[Handover]
 
 
-def _start(run: _Run) -> None:
-    global _run
-    _run = run
+def _start(renderer: PageRenderer, handover: Queue[Handover]) -> None:
+    global _renderer, _handover
+    _renderer, _handover = renderer, handover
 
 
-def _render() -> None:
-    _run.pages.extend(_run.renderer.provider_page(provider) for provider in _run.providers)
-
-
-def _write(site_dir: Path, page_shell: str) -> list[shell.WrittenPage]:
-    return shell.write_pages(site_dir, page_shell, _run.pages)
+def _build_run(start: int, end: int) -> list[shell.WrittenPage]:
+    """Render the providers from `start` to `end`, wait for the shell, write their pages."""
+    pages = [_renderer.provider_page(provider)
+             for provider in _renderer.registry.providers[start:end]]
+    handed = _handover.get()
+    return [] if handed is None else shell.write_pages(*handed, pages)
 
 
 def _cores() -> int:
@@ -62,30 +56,39 @@ class ProviderPageWorkers:
         providers = renderer.registry.providers
         count = processes or max(1, min(_cores(), len(providers) // PROVIDERS_PER_PROCESS))
         bounds = [len(providers) * index // count for index in range(count + 1)]
-        # Forked, a worker has the registry and the compiled templates without a copy.
+        # Forked, a worker has the registry and the compiled templates without a copy. With
+        # fork, the executor starts all its processes before any thread of its own.
         fork = multiprocessing.get_context("fork")
-        self._workers = [ProcessPoolExecutor(1, mp_context=fork, initializer=_start,
-                                             initargs=(_Run(renderer, providers[start:end]),))
-                         for start, end in pairwise(bounds)]
-        self._rendering: list[Future[None]] = [worker.submit(_render)
-                                               for worker in self._workers]
-        self._writing: list[Future[list[shell.WrittenPage]]] = []
+        self._handover: Queue[Handover] = fork.Queue()
+        self._pool = ProcessPoolExecutor(count, mp_context=fork, initializer=_start,
+                                         initargs=(renderer, self._handover))
+        # As many runs as workers, and each run waits for one handover: one run per worker.
+        self._runs: list[Future[list[shell.WrittenPage]]] = [
+            self._pool.submit(_build_run, start, end) for start, end in pairwise(bounds)]
+        self._shell_given = self._handed_over = False
 
     def write(self, site_dir: Path, page_shell: str) -> None:
         """Splice every provider page into `page_shell` and write it into `site_dir`."""
-        self._writing = [worker.submit(_write, site_dir, page_shell)
-                         for worker in self._workers]
+        self._shell_given = True
+        self._hand_over((site_dir, page_shell))
 
     def written(self) -> list[shell.WrittenPage]:
         """What was written, once all is; a worker's error, with its trace, if one failed."""
         try:
-            for rendering in self._rendering:
-                rendering.result()
-            return [page for run in self._writing for page in run.result()]
+            if not self._shell_given:
+                raise shell.ShellError("MkDocs did not render the page shell, so no provider "
+                                       "page was written; is it excluded in mkdocs.yml?")
+            return [page for run in self._runs for page in run.result()]
         finally:
             self.stop()
 
     def stop(self) -> None:
-        """End the workers (after the task each is doing)."""
-        for worker in self._workers:
-            worker.shutdown(cancel_futures=True)
+        """End the workers; those still waiting for the shell write nothing."""
+        self._hand_over(None)
+        self._pool.shutdown()
+
+    def _hand_over(self, handed: Handover) -> None:
+        if not self._handed_over:
+            self._handed_over = True
+            for _ in self._runs:
+                self._handover.put(handed)

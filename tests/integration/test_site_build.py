@@ -107,6 +107,7 @@ def test_site_build_invalid_registry_fails_and_keeps_previous_site(
     result = run_build(repo_root, bad, site_dir)
     # THEN it fails with a located, specific error and the old site is untouched
     assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
     assert re.search(r"providers\.yaml:\d+:5: providers\[1\]\.slgu: unknown key 'slgu' "
                      r"\(did you mean 'slug'\?\)", result.stderr), result.stderr
     assert (site_dir / "index.html").read_text(encoding="utf-8") == "previous build"

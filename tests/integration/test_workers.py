@@ -65,3 +65,12 @@ def test_provider_page_workers_stop_without_writing(many_providers: Registry,
     # THEN none is left running and nothing was written
     assert not multiprocessing.active_children()
     assert not (tmp_path / "site").exists()
+
+
+def test_provider_page_workers_without_a_shell_say_so(many_providers: Registry) -> None:
+    # GIVEN workers that never get the page shell (MkDocs did not render it)
+    workers = ProviderPageWorkers(PageRenderer(many_providers), processes=2)
+    # WHEN the build asks what was written THEN it hears why nothing was, and no worker stays
+    with pytest.raises(shell.ShellError, match="did not render the page shell"):
+        workers.written()
+    assert not multiprocessing.active_children()
