@@ -3,11 +3,12 @@ dropped. Before sending, an e-mail is claimed in the table, so two workers canno
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from complaint_form.dynamodb import EmailAlreadyClaimedError
+from complaint_form.dynamodb import EmailAlreadyClaimedError, StorageUnavailableError
 from complaint_form.models import EMAIL_KINDS, EmailKind, EmailRecord, StoredComplaint
 from complaint_form.observability import logger, metrics
 from complaint_form.ses import EmailNotSentError
@@ -21,8 +22,16 @@ def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
                 claimed: bool) -> StoredComplaint:
     """Send the e-mails not yet sent; `claimed` when this request already holds them (it
     stored the complaint with its e-mails claimed). Only the e-mails this request held are
-    recorded: another worker may be sending the others."""
+    recorded: another worker may be sending the others.
+
+    The complaint is stored already: when storage fails now, the e-mails wait for the retry
+    and the client is not told that nothing was stored.
+    """
     emails = dict(complaint.emails)
+    if all(record.status == "sent" for record in emails.values()):
+        # Still in the retry index: the write that took it out must have failed.
+        _save(deps.repository.leave_retry_index, complaint.reference)
+        return complaint
     handled: dict[EmailKind, EmailRecord] = {}
     for kind in EMAIL_KINDS:
         if emails[kind].status == "sent":
@@ -30,15 +39,26 @@ def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
         if not claimed:
             try:
                 deps.repository.claim_email(complaint.reference, kind, deps.clock())
-            except EmailAlreadyClaimedError:
+            except (EmailAlreadyClaimedError, StorageUnavailableError):
                 continue
         emails[kind] = handled[kind] = _send(kind, complaint, deps)
         if not claimed:
-            deps.repository.record_emails(complaint.reference, {kind: emails[kind]},
-                                          deps.clock())
+            _save(deps.repository.record_emails, complaint.reference, {kind: emails[kind]},
+                  deps.clock())
     if claimed and handled:
-        deps.repository.record_emails(complaint.reference, handled, deps.clock())
+        _save(deps.repository.record_emails, complaint.reference, handled, deps.clock())
     return complaint.model_copy(update={"emails": emails})
+
+
+def _save(write: Callable[..., None], reference: str, *args: Any) -> None:
+    """Save what became of the e-mails. If storage fails, the e-mails stay claimed until the
+    claim is stale; then the retry sends those not saved as sent (a sent one may go out
+    twice, which the error in the log and the metric report)."""
+    try:
+        write(reference, *args)
+    except StorageUnavailableError as exc:
+        logger.error("email_state_not_saved", reference=reference, error=str(exc))
+        metrics.add_metric(name="EmailStateNotSaved", unit=MetricUnit.Count, value=1)
 
 
 def _send(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> EmailRecord:

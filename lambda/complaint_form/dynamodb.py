@@ -10,6 +10,7 @@ reference that submission got.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -232,9 +233,11 @@ class ComplaintRepository:
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
         if done and set(records) != set(EMAIL_KINDS):
-            self._leave_retry_index(reference)
+            # Should this fail, the next retry finds every e-mail sent and tries again.
+            with suppress(StorageUnavailableError):
+                self.leave_retry_index(reference)
 
-    def _leave_retry_index(self, reference: str) -> None:
+    def leave_retry_index(self, reference: str) -> None:
         """Out of the retry index, if every e-mail is sent: checked in the same write, so an
         e-mail another worker has just left pending keeps the complaint in."""
         names = {"#s": "status", **{f"#k{index}": kind for index, kind in enumerate(EMAIL_KINDS)}}

@@ -177,3 +177,49 @@ def test_two_workers_on_one_complaint_send_each_email_once(
     [item] = stored_items(deps.settings.table_name)
     assert {record["status"] for record in item["emails"].values()} == {"sent"}
     assert "email_pending" not in item
+
+
+def test_a_complaint_whose_emails_all_went_out_leaves_the_retry_index_after_all(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.dynamodb import StorageUnavailableError
+    from complaint_form.service import retry_pending_emails
+
+    # GIVEN a complaint whose e-mails wait for a retry
+    failing = Failing(deps.mailer.client, "send_email", "TooManyRequestsException", times=2)
+    monkeypatch.setattr(deps.mailer, "_client", failing)
+    invoke(json_event(complaint_body()))
+    # AND a retry that sends them, but whose write taking it out of the index fails
+    leave = deps.repository.leave_retry_index
+
+    def throttled(reference: str) -> None:
+        raise StorageUnavailableError("ProvisionedThroughputExceededException")
+
+    monkeypatch.setattr(deps.repository, "leave_retry_index", throttled)
+    assert retry_pending_emails() == 2
+    [item] = stored_items(deps.settings.table_name)
+    assert "email_pending" in item
+    # WHEN the next retry runs THEN it sends nothing and takes the complaint out of the index
+    monkeypatch.setattr(deps.repository, "leave_retry_index", leave)
+    assert retry_pending_emails() == 0
+    [item] = stored_items(deps.settings.table_name)
+    assert "email_pending" not in item
+    assert len(sent_emails()) == 2
+
+
+def test_storage_failing_after_the_complaint_is_stored_still_answers_with_its_reference(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.service import retry_pending_emails
+
+    # GIVEN DynamoDB refuses every update after the complaint was written
+    failing = Failing(deps.repository.client, "update_item",
+                      "ProvisionedThroughputExceededException", times=10)
+    monkeypatch.setattr(deps.repository, "_client", failing)
+    # WHEN a complaint comes in
+    response = invoke(json_event(complaint_body()))
+    # THEN the client gets its reference (it is stored), not "nothing was stored"
+    assert response["statusCode"] == 201, response["body"]
+    [item] = stored_items(deps.settings.table_name)
+    assert item["reference"] in response["body"]
+    assert len(sent_emails()) == 2
+    # AND the e-mails stay claimed, so a retry right away sends nothing again
+    assert retry_pending_emails() == 0
