@@ -445,16 +445,16 @@ def main(argv: list[str] | None = None) -> int:
     except (EnvironmentConfigError, TypeError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    try:
-        check_python()
-    except BundleError as exc:
-        print(exc, file=sys.stderr)
-        return 2
     if args.action == "destroy":
         kept = deployer.destroy()
         print(f"Stack {deployer.env.stack_name} deleted. Kept (delete by hand if meant): "
               f"{', '.join(kept) or 'nothing'} and the KMS key.")
         return 0
+    try:
+        check_python()  # before anything is built or uploaded
+    except BundleError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     report = deployer.deploy()
     print(json.dumps({
         "site": deployer.env.site_url, "api": report.outputs.get("ApiUrl"),
