@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
@@ -165,21 +166,32 @@ class Rebuilder(threading.Thread):
 
     def run(self) -> None:
         self.site = self._site_as_built()
-        seen, registry_seen = _signature(self.sources), _signature([self.registry])
+        seen = _signature(self.sources), _signature([self.registry])
         while True:
             time.sleep(0.2)
-            now, registry_now = _signature(self.sources), _signature([self.registry])
-            if now == seen and registry_now == registry_seen:
-                continue
-            started = time.perf_counter()
-            if now == seen and self._update_providers():
-                how = "providers updated"
-            else:
-                build(self.registry, self.site_dir, Path("mkdocs.yml"))
-                self.site = self._site_as_built()
-                how = "site rebuilt"
-            seen, registry_seen = now, registry_now
-            print(f"{how} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+            now = seen
+            try:
+                now = _signature(self.sources), _signature([self.registry])
+                if now != seen:
+                    self._catch_up(sources_changed=now[0] != seen[0])
+            except Exception:
+                # A watcher that stopped would leave the site stale without a word.
+                traceback.print_exc()
+            seen = now
+
+    def _catch_up(self, sources_changed: bool) -> None:
+        started = time.perf_counter()
+        if not sources_changed and self._update_providers():
+            how = "providers updated"
+        else:
+            registry_before = _signature([self.registry])
+            if build(self.registry, self.site_dir, Path("mkdocs.yml")) != 0:
+                return  # the previous site is served, and self.site still describes it
+            # Saved again while it built: the next round builds again.
+            self.site = (self._site_as_built() if _signature([self.registry]) == registry_before
+                         else None)
+            how = "site rebuilt"
+        print(f"{how} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
 
     def _update_providers(self) -> bool:
         if self.site is None:
@@ -202,7 +214,7 @@ class Rebuilder(threading.Thread):
         try:
             return IncrementalSite(self.site_dir, os.environ.get("SITE_URL", ""), registry,
                                    API_PATH)
-        except FullBuildNeededError:
+        except (FullBuildNeededError, OSError):
             return None
 
 
