@@ -2,8 +2,8 @@
 
 MkDocs (with the Material theme) renders one hidden shell page at the same depth as the
 provider pages. Every provider page is that shell with its title, description, URL and body
-swapped in, so a provider page costs one Jinja2 render and a few string replacements
-instead of a full Markdown and theme render.
+swapped in, so a provider page costs one Jinja2 render and a join instead of a full Markdown
+and theme render.
 """
 
 from __future__ import annotations
