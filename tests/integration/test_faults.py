@@ -43,6 +43,15 @@ class Failing:
         return failing
 
 
+@pytest.fixture
+def emails_waiting(deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """A complaint accepted while SES throttled both its e-mails: they wait for a retry.
+    The answer the client got."""
+    failing = Failing(deps.mailer.client, "send_email", "TooManyRequestsException", times=2)
+    monkeypatch.setattr(deps.mailer, "_client", failing)
+    return invoke(json_event(complaint_body()))
+
+
 def test_throttled_storage_answers_503_stores_nothing_and_the_retry_stores_once(
         deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN DynamoDB throttles the first write
@@ -60,16 +69,14 @@ def test_throttled_storage_answers_503_stores_nothing_and_the_retry_stores_once(
 
 
 def test_throttled_mail_keeps_the_complaint_and_the_retry_sends_each_mail_once(
-        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+        deps: Dependencies, emails_waiting: dict[str, Any]) -> None:
     from complaint_form.service import retry_pending_emails
 
-    failing = Failing(deps.mailer.client, "send_email", "TooManyRequestsException",
-                      times=2)
-    monkeypatch.setattr(deps.mailer, "_client", failing)
-    response = invoke(json_event(complaint_body()))
-    assert response["statusCode"] == 201
+    # GIVEN a complaint accepted while SES throttled its e-mails: stored, both pending
+    assert emails_waiting["statusCode"] == 201
     [item] = stored_items(deps.settings.table_name)
     assert {record["status"] for record in item["emails"].values()} == {"pending"}
+    # WHEN the retry runs twice THEN each e-mail went out once
     assert retry_pending_emails() == 2
     assert retry_pending_emails() == 0
     assert len(sent_emails()) == 2
@@ -149,13 +156,11 @@ def test_a_fault_rendering_the_mail_leaves_it_pending_not_the_complaint_lost(
 
 
 def test_two_workers_on_one_complaint_send_each_email_once(
-        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+        deps: Dependencies, emails_waiting: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from complaint_form.service import retry_pending_emails
 
     # GIVEN a complaint whose two e-mails both failed and wait for a retry
-    failing = Failing(deps.mailer.client, "send_email", "TooManyRequestsException", times=2)
-    monkeypatch.setattr(deps.mailer, "_client", failing)
-    invoke(json_event(complaint_body()))
     # AND two retries that overlap: while the first sends the confirmation, the second runs
     send = deps.mailer.send
     overlapped: list[int] = []
@@ -180,14 +185,12 @@ def test_two_workers_on_one_complaint_send_each_email_once(
 
 
 def test_a_complaint_whose_emails_all_went_out_leaves_the_retry_index_after_all(
-        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+        deps: Dependencies, emails_waiting: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from complaint_form.dynamodb import StorageUnavailableError
     from complaint_form.service import retry_pending_emails
 
     # GIVEN a complaint whose e-mails wait for a retry
-    failing = Failing(deps.mailer.client, "send_email", "TooManyRequestsException", times=2)
-    monkeypatch.setattr(deps.mailer, "_client", failing)
-    invoke(json_event(complaint_body()))
     # AND a retry that sends them, but whose write taking it out of the index fails
     leave = deps.repository.leave_retry_index
 
