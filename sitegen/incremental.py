@@ -2,9 +2,9 @@
 
 `update` compares a newly loaded registry with the one the site was built from. When only
 provider entries differ, the pages of the providers that changed are rendered again and
-written in place, the pages of removed providers are deleted, and the index, search index and
-sitemap are patched. Any other difference (the complaints body, regimes, shared contacts)
-needs a full build.
+written in place, the pages of removed providers are deleted, the search index is patched,
+and so are the provider index and the sitemap when names or the set of providers changed.
+Any other difference (the complaints body, regimes, shared contacts) needs a full build.
 """
 
 from __future__ import annotations

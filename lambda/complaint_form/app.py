@@ -174,6 +174,7 @@ UNEXPECTED = Answer(HTTPStatus.INTERNAL_SERVER_ERROR, "Er ging iets mis",
                     "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. Was je "
                     "klacht toch al ontvangen, dan krijg je hetzelfde kenmerk en geen dubbele "
                     "klacht. Of mail of bel ons.")
+NOT_FOUND = Answer(HTTPStatus.NOT_FOUND, "Niet gevonden", "Deze pagina bestaat niet.")
 ANSWERS: dict[type[Exception], Answer] = {
     MalformedBodyError: UNREADABLE,
     SubmissionInvalidError: INVALID,
@@ -195,9 +196,8 @@ ANSWERS: dict[type[Exception], Answer] = {
         "Het lukte ons nu niet om je klacht op te slaan. Er is niets bewaard. Je antwoorden "
         "staan hieronder nog. Probeer het over een paar minuten opnieuw.",
         retry_after=30, form_again=True),
-    NotFoundError: Answer(HTTPStatus.NOT_FOUND, "Niet gevonden", "Deze pagina bestaat niet."),
-    ComplaintNotFoundError: Answer(HTTPStatus.NOT_FOUND, "Niet gevonden",
-                                   "Deze pagina bestaat niet."),
+    NotFoundError: NOT_FOUND,
+    ComplaintNotFoundError: NOT_FOUND,
 }
 
 

@@ -3,8 +3,9 @@ dropped. Before sending, an e-mail is claimed in the table, so two workers canno
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -30,7 +31,8 @@ def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
     emails = dict(complaint.emails)
     if all(record.status == "sent" for record in emails.values()):
         # Still in the retry index: the write that took it out must have failed.
-        _save(deps.repository.leave_retry_index, complaint.reference)
+        with _saving(complaint.reference):
+            deps.repository.leave_retry_index(complaint.reference)
         return complaint
     handled: dict[EmailKind, EmailRecord] = {}
     for kind in EMAIL_KINDS:
@@ -43,19 +45,22 @@ def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
                 continue
         emails[kind] = handled[kind] = _send(kind, complaint, deps)
         if not claimed:
-            _save(deps.repository.record_emails, complaint.reference, {kind: emails[kind]},
-                  deps.clock())
+            with _saving(complaint.reference):
+                deps.repository.record_emails(complaint.reference, {kind: emails[kind]},
+                                              deps.clock())
     if claimed and handled:
-        _save(deps.repository.record_emails, complaint.reference, handled, deps.clock())
+        with _saving(complaint.reference):
+            deps.repository.record_emails(complaint.reference, handled, deps.clock())
     return complaint.model_copy(update={"emails": emails})
 
 
-def _save(write: Callable[..., None], reference: str, *args: Any) -> None:
-    """Save what became of the e-mails. If storage fails, the e-mails stay claimed until the
-    claim is stale; then the retry sends those not saved as sent (a sent one may go out
-    twice, which the error in the log and the metric report)."""
+@contextmanager
+def _saving(reference: str) -> Iterator[None]:
+    """Around saving what became of the e-mails. If storage fails, the e-mails stay claimed
+    until the claim is stale; then the retry sends those not saved as sent (a sent one may go
+    out twice, which the error in the log and the metric report)."""
     try:
-        write(reference, *args)
+        yield
     except StorageUnavailableError as exc:
         logger.error("email_state_not_saved", reference=reference, error=str(exc))
         metrics.add_metric(name="EmailStateNotSaved", unit=MetricUnit.Count, value=1)
