@@ -2,15 +2,19 @@
 
 Working days skip Saturdays, Sundays and the general holidays of the Algemene termijnenwet:
 New Year's Day, Good Friday, Easter Monday, King's Day, 5 May (every year), Ascension Day,
-Whit Monday and both Christmas days. A term that ends on a weekend day or such a holiday
-moves to the next working day.
+Whit Monday and both Christmas days; and the days a decree equates with them (article 3,
+third paragraph: in practice the Friday after Ascension Day, or a Friday after a holiday on a
+Thursday), kept as data in `gelijkgestelde_dagen.json` with their decree. A term that ends on
+a weekend day or such a day moves to the next working day.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 import holidays
 
@@ -21,10 +25,18 @@ from klachtenportaal.registry import Terms
 _CATEGORIES = (holidays.PUBLIC, holidays.OPTIONAL)
 
 
+@lru_cache(maxsize=1)
+def decreed_days() -> dict[date, str]:
+    """The days equated with holidays by decree, each with the decree's title."""
+    data = json.loads(Path(__file__).with_name("gelijkgestelde_dagen.json").read_text("utf-8"))
+    return {date.fromisoformat(day["date"]): day["decree"] for day in data["days"]}
+
+
 @lru_cache(maxsize=64)
 def _holidays_in(year: int) -> frozenset[date]:
     calendar = holidays.country_holidays("NL", years=year, categories=_CATEGORIES)
-    return frozenset(calendar.keys())
+    decreed = (day for day in decreed_days() if day.year == year)
+    return frozenset([*calendar.keys(), *decreed])
 
 
 def is_working_day(day: date) -> bool:

@@ -6,17 +6,26 @@ neither phonenumbers' metadata nor email-validator's grammar before a form needs
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import AfterValidator, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 """A slug or registry key: lowercase letters and digits, joined by single hyphens."""
 
 
+# What people write in a phone number besides digits; phonenumbers would drop anything else.
+_PHONE_CHARACTERS = re.compile(r"[0-9 +()./-]+")
+_POSTCODE = re.compile(r"([1-9][0-9]{3})([A-Z]{2})")
+
+
 def _valid_phone(value: str) -> str:
     import phonenumbers
 
+    if not _PHONE_CHARACTERS.fullmatch(value):
+        raise ValueError("not a phone number: only digits, spaces and + - ( ) . / may appear, "
+                         "e.g. '0228-322205' or '+32 470 12 34 56'")
     try:
         parsed = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException as exc:
@@ -35,6 +44,17 @@ def _valid_email(value: str) -> str:
         raise ValueError(f"not a valid email address: {exc}") from exc
 
 
+def _normal_postcode(value: object) -> object:
+    """'1601bj', '1601 BJ' and ' 1601  bj ' are one postcode, written '1601 BJ'."""
+    if not isinstance(value, str):
+        return value
+    found = _POSTCODE.fullmatch(re.sub(r"\s+", "", value).upper())
+    if found is None:
+        raise ValueError("not a Dutch postcode: four digits (not starting with 0) and two "
+                         "letters, e.g. '1601 BJ'")
+    return f"{found[1]} {found[2]}"
+
+
 PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40),
                         AfterValidator(_valid_phone)]
 """A Dutch or international phone number, kept in international notation (+31...)."""
@@ -43,3 +63,7 @@ EmailAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_lengt
                          AfterValidator(_valid_email),
                          WithJsonSchema({"type": "string", "format": "email", "maxLength": 254})]
 """One plain e-mail address (no display name), its domain normalised."""
+
+Postcode = Annotated[str, BeforeValidator(_normal_postcode),
+                     WithJsonSchema({"type": "string", "examples": ["1601 BJ"]})]
+"""A Dutch postcode in any case or spacing, kept as '1234 AB'."""

@@ -18,9 +18,12 @@ def parse_phone(number: str) -> phonenumbers.PhoneNumber:
 
 
 def format_phone(number: str) -> str:
-    """Dutch national notation, e.g. '0228 322 205'."""
+    """A Dutch number in national notation ('0228 322 205'); a foreign one keeps its country
+    code ('+32 470 12 34 56'), since it cannot be dialled without it from the Netherlands."""
     parsed = parse_phone(number)
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    notation = (phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 31
+                else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(parsed, notation)
 
 
 def tel_href(number: str) -> str:

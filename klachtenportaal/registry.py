@@ -17,9 +17,11 @@ from pydantic import (
     HttpUrl,
     PositiveInt,
     StringConstraints,
+    field_validator,
+    model_validator,
 )
 
-from klachtenportaal.fields import EmailAddress, Key, PhoneNumber
+from klachtenportaal.fields import EmailAddress, Key, PhoneNumber, Postcode
 
 _MARKUP = re.compile(r"<[A-Za-z/!]|\]\(|\*\*|`")
 
@@ -40,7 +42,8 @@ Name = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_check_plain_text),
 ]
-Postcode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$")]
+Source = Annotated[Name, Field(description="Where this comes from: a document's title or URL, "
+                                          "so a maintainer can check it.")]
 
 
 class Model(BaseModel):
@@ -59,10 +62,27 @@ class Link(Model):
     url: HttpUrl
 
 
-class Contact(Model):
-    """A person or organisation a client can turn to."""
+class Document(Model):
+    """A document a client may want to read: a klachtenreglement, a flyer."""
 
-    name: Name
+    title: Name
+    url: HttpUrl | None = Field(None, description="Left out when it is only given on request.")
+    source: Source
+
+
+class PhoneLine(Model):
+    """A phone line besides a contact's main number, with its own hours."""
+
+    label: Name = Field(description="What the line is for, e.g. 'Buiten kantoortijd'.")
+    number: PhoneNumber
+    hours: Text | None = None
+
+
+class Contact(Model):
+    """A person or organisation a client can turn to. Without a named person, `role` says who
+    it is ("Onafhankelijke vertrouwenspersoon van ...")."""
+
+    name: Name | None = None
     role: Name | None = None
     description: Text | None = None
     audience: Text | None = Field(None, description="Who may use it, e.g. only under 18.")
@@ -73,10 +93,22 @@ class Contact(Model):
     chat_hours: Text | None = None
     website: HttpUrl | None = None
     address: Address | None = None
+    other_phones: list[PhoneLine] = []
     links: list[Link] = []
+
+    @model_validator(mode="after")
+    def _named(self) -> Contact:
+        if self.name is None and self.role is None:
+            raise ValueError("give a name or, for a contact without a named person, a role")
+        return self
+
+    @property
+    def heading(self) -> str:
+        return self.name or self.role or ""
 
 
 class SharedContact(Contact):
+    name: Name
     kind: Literal["vertrouwenspersoon", "toezicht"]
 
 
@@ -84,8 +116,11 @@ class Step(Model):
     title: Name
     text: Text | None = None
     regelingen: list[Key] | None = Field(
-        None, description="Only for these regimes of the provider; all when left out."
+        None, description="Only for these regimes (of the provider); all when left out."
     )
+    term: Literal["contact"] | None = Field(
+        None, description="A term of the complaints body this step states; the page shows it "
+        "from the data (contact: contact_within_working_days), so the text holds no number.")
 
 
 class Officer(Model):
@@ -99,15 +134,21 @@ class Officer(Model):
 
 
 class Commission(Model):
+    """A body a complaint can end at. What it may decide depends on the regime: see
+    `FinalBody`."""
+
     name: Name
-    kind: Literal["geschillencommissie", "klachtencommissie"]
-    description: Text
+    also_called: list[Name] = Field([], description="Other names providers use for it.")
+    kind: Literal["geschilleninstantie", "klachtencommissie"]
+    description: Text = Field(description="What it is; its powers per regime are in final_body.")
+    source: Source
 
 
 class Portal(Model):
     """The complaints body itself."""
 
     name: Name
+    legal_name: Name | None = Field(None, description="The name in the trade register.")
     email: EmailAddress
     phone: PhoneNumber
     phone_hours: Text
@@ -121,6 +162,7 @@ class Portal(Model):
     intake: list[Step] = Field(description="What the complaints body does with a complaint.")
     officer: Officer
     commissions: dict[Key, Commission]
+    documents: dict[Key, Document] = {}
 
 
 class Terms(Model):
@@ -130,6 +172,18 @@ class Terms(Model):
     extension_weeks: PositiveInt | None = None
     further_extension_by_agreement: bool = False
     measures_report_months: PositiveInt | None = None
+
+
+class FinalBody(Model):
+    """Where a regime's route ends, when a complaint may go there, and what the body may
+    decide under this regime. A power the sources do not state is left out (null): the page
+    then says nothing about it instead of guessing."""
+
+    commission: Key
+    when: Text = Field(description="When a client may take the complaint there.")
+    binding: bool | None = Field(None, description="Whether its decision binds both sides.")
+    compensation: bool | None = Field(None, description="Whether it can award damages.")
+    source: Source
 
 
 class Regeling(Model):
@@ -143,11 +197,10 @@ class Regeling(Model):
     officer: Literal["free", "optional"] = Field(
         description="free: a free, independent officer is part of the route; optional: on request."
     )
-    commission: Key
-    binding: bool
-    compensation: bool
+    final_body: FinalBody
     terms: Terms
     steps: list[Step] = Field(min_length=1)
+    documents: list[Key] = Field([], description="Documents of the complaints body.")
     vertrouwenspersonen: list[Key] = []
     shared_contacts: list[Key] = []
 
@@ -159,7 +212,12 @@ class Provider(Model):
     name: Name
     legal_name: Name | None = None
     website: HttpUrl | None = None
-    regelingen: list[Key] = Field(min_length=1)
+    source_url: HttpUrl | None = Field(
+        None, description="The provider's own complaint page this entry was made from.")
+    regelingen: list[Key] = Field(description="The regimes its clients' complaints fall under.")
+    term_start: Literal["portal", "provider"] | None = Field(
+        None, description="Where the provider's term for its judgement starts: when the "
+        "complaint is in writing at the complaints body (portal) or at the provider itself.")
     regulation: Name | None = Field(None, description="Name and version of its own scheme.")
     intro: list[Text] = []
     notes: list[Text] = []
@@ -168,6 +226,15 @@ class Provider(Model):
     vertrouwenspersoon: Contact | None = Field(None, description="Its own confidential adviser.")
     vertrouwenspersonen: list[Key] = Field([], description="Shared confidential advisers.")
     shared_contacts: list[Key] = []
+    documents: list[Document] = Field([], description="Its own documents, e.g. a flyer.")
+
+    @field_validator("regelingen")
+    @classmethod
+    def _some_regime(cls, keys: list[str]) -> list[str]:
+        if not keys:
+            raise ValueError("name at least one regime its clients' complaints fall under, "
+                             "e.g. [wkkgz] or [jeugdwet, wmo]")
+        return keys
 
 
 class Registry(Model):

@@ -1,10 +1,12 @@
 """The one road from `providers.yaml` to a validated `Registry`, or to a report of every mistake.
 
 yaml-rs reads the file (YAML 1.2: `yes` and `no` stay text; a key given twice is an error);
-the registry model validates it, and the cross-checks say what a schema cannot (unique slugs,
-references that resolve). When something is wrong, each mistake is reported with file, line
-and column, the key path (`providers[3].contacts[0].email`), what was expected and, for a
-mistyped key or reference, the nearest valid name.
+the registry model validates it, the cross-checks say what a schema cannot (unique slugs,
+references that resolve), and `sitegen.statements` what the text may not say (a term that
+contradicts the data, a body not offered, a statement wrong in law). When something is
+wrong, each mistake is reported with file, line and column, the key path
+(`providers[3].contacts[0].email`), what was expected and, for a mistyped key or reference,
+the nearest valid name (or else the keys allowed there).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import yaml_rs
 from pydantic import BaseModel, ValidationError
 
 from klachtenportaal.registry import Provider, Registry
+from sitegen.statements import statement_problems, worth_checking
 
 Loc = tuple[str | int, ...]
 _SYNTAX_ERROR = re.compile(r"line (\d+), column (\d+)")
@@ -97,6 +100,10 @@ class RegistryLoader:
             registry = Registry.model_validate(data)
         except ValidationError:
             raise RegistryError(_diagnose(text, filename)) from None
+        worth = [provider for provider, content in zip(registry.providers, contents, strict=True)
+                 if worth_checking(content)]
+        if statement_problems(registry, worth):
+            raise RegistryError(_diagnose(text, filename))
         self._validated = dict(zip(contents, registry.providers, strict=True))
         return registry
 
@@ -143,8 +150,11 @@ def _diagnose(text: str, filename: str,
     issues = [RegistryIssue(filename, *place, format_path(loc),
                             f"duplicate key '{loc[-1]}' (first given on line {first})")
               for loc, place, first in positions.duplicates]
-    issues += _schema_issues(data, positions, filename)
+    schema_issues = _schema_issues(data, positions, filename)
+    issues += schema_issues
     issues += _reference_issues(data, positions, filename)
+    if not schema_issues and not issues:
+        issues += _statement_issues(Registry.model_validate(data), positions, filename)
     if yaml_error is not None and not positions.duplicates:
         # A key given twice where the scan does not look (inside a flow collection): yaml-rs
         # names the key, not its place.
@@ -283,7 +293,9 @@ def _issue_from_error(error: Any, positions: _Positions, filename: str) -> Regis
     kind = error["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        message = f"unknown key '{key}'" + _suggestion(key, _allowed_keys(loc[:-1]))
+        allowed = _allowed_keys(loc[:-1])
+        message = f"unknown key '{key}'" + (_suggestion(key, allowed)
+                                            or f"; allowed here: {', '.join(allowed)}")
         line, col = positions.of_key(loc)
     elif kind == "missing":
         message = f"missing required key '{loc[-1]}'"
@@ -292,6 +304,12 @@ def _issue_from_error(error: Any, positions: _Positions, filename: str) -> Regis
         message = f"{_expected(error)} (got {_show(error.get('input'))})"
         line, col = positions.of_value(loc)
     return RegistryIssue(filename, line, col, format_path(loc), message)
+
+
+def _statement_issues(registry: Registry, positions: _Positions,
+                      filename: str) -> list[RegistryIssue]:
+    return [RegistryIssue(filename, *positions.of_value(loc), format_path(loc), message)
+            for loc, message in statement_problems(registry)]
 
 
 def _is_internal_loc(part: str | int) -> bool:
@@ -385,12 +403,20 @@ def _reference_issues(data: Any, positions: _Positions, filename: str) -> list[R
     contacts = mapping(data.get("contacts"))
     advisers = {k: v for k, v in contacts.items()
                 if mapping(v).get("kind") == "vertrouwenspersoon"}
-    commissions = mapping(mapping(data.get("portal")).get("commissions"))
+    portal = mapping(data.get("portal"))
+    commissions = mapping(portal.get("commissions"))
+    documents = mapping(portal.get("documents"))
+    for s, step in enumerate(items(portal.get("intake"))):
+        for i, ref in enumerate(items(mapping(step).get("regelingen"))):
+            check(("portal", "intake", s, "regelingen", i), ref, regelingen, "regeling")
 
     for key, regeling in regelingen.items():
         base: Loc = ("regelingen", key)
         regeling = mapping(regeling)
-        check((*base, "commission"), regeling.get("commission"), commissions, "commission")
+        check((*base, "final_body", "commission"),
+              mapping(regeling.get("final_body")).get("commission"), commissions, "commission")
+        for i, ref in enumerate(items(regeling.get("documents"))):
+            check((*base, "documents", i), ref, documents, "document")
         for i, ref in enumerate(items(regeling.get("vertrouwenspersonen"))):
             check((*base, "vertrouwenspersonen", i), ref, advisers, "vertrouwenspersoon")
         for i, ref in enumerate(items(regeling.get("shared_contacts"))):

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from klachtenportaal import API_PATH, PROVIDERS_DIR
 from klachtenportaal.formatting import template_environment
-from klachtenportaal.registry import Contact, Provider, Regeling, Registry, Step
+from klachtenportaal.registry import Contact, Document, Provider, Regeling, Registry, Step
 
 PROCEDURES_DIR = "procedures"
 
@@ -79,6 +79,19 @@ def portal_contact(registry: Registry) -> Contact:
                    address=portal.address)
 
 
+def intake_for(registry: Registry, keys: Iterable[str]) -> list[tuple[Step, str | None]]:
+    """The complaints body's intake steps that apply to a complaint under one of the regimes
+    `keys`, each with a label when it applies to only some of them ("Alleen bij de Jeugdwet")."""
+    wanted = list(keys)
+    steps: list[tuple[Step, str | None]] = []
+    for step in registry.portal.intake:
+        only = wanted if step.regelingen is None else [k for k in wanted if k in step.regelingen]
+        if only:
+            names = " en de ".join(registry.regelingen[k].name for k in only)
+            steps.append((step, None if only == wanted else f"Alleen bij de {names}"))
+    return steps
+
+
 def sort_key(name: str) -> str:
     """Alphabetical order as people expect it: accents and case ignored."""
     decomposed = unicodedata.normalize("NFKD", name)
@@ -127,6 +140,7 @@ class PageRenderer:
 
     def _section(self, key: str, provider: Provider) -> RegelingSection:
         regeling = self.registry.regelingen[key]
+        term_start = provider.term_start or "unknown"
         return RegelingSection(
             key=key,
             regeling=regeling,
@@ -135,10 +149,15 @@ class PageRenderer:
             head=self._fragment("regeling_head", key, key=key, regeling=regeling),
             steps=self._fragment("regeling_steps", key, regeling=regeling),
             tail=self._fragment(
-                "regeling_tail", key, key=key, regeling=regeling,
-                commission=self.registry.portal.commissions[regeling.commission],
+                "regeling_tail", key, term_start, key=key, regeling=regeling,
+                term_start=provider.term_start,
+                commission=self.registry.portal.commissions[regeling.final_body.commission],
+                documents=self._documents(regeling),
                 shared_contacts=self._contacts(regeling.shared_contacts)),
         )
+
+    def _documents(self, regeling: Regeling) -> list[Document]:
+        return [self.registry.portal.documents[key] for key in regeling.documents]
 
     def _contacts(self, keys: Iterable[str]) -> list[Contact]:
         return [self.registry.contacts[key] for key in dict.fromkeys(keys)]
@@ -156,7 +175,9 @@ class PageRenderer:
             vertrouwenspersonen=[
                 self._fragment("shared_contact", key, contact=self.registry.contacts[key])
                 for key in adviser_keys],
-            about_portal=self._fragment("about_portal"),
+            about_portal=self._fragment(
+                "about_portal", *provider.regelingen,
+                intake=intake_for(self.registry, provider.regelingen)),
             portal_card=self._fragment("portal_contact"),
             form=self._fragment("form", *provider.regelingen,
                                 regelingen=self.registry.regeling_choices(provider)),
@@ -176,7 +197,8 @@ class PageRenderer:
             **self._common,
             root=root_of(page_url(src_uri)),
             regeling=regeling,
-            commission=self.registry.portal.commissions[regeling.commission],
+            commission=self.registry.portal.commissions[regeling.final_body.commission],
+            documents=self._documents(regeling),
             vertrouwenspersonen=self._contacts(regeling.vertrouwenspersonen),
             shared_contacts=self._contacts(regeling.shared_contacts),
         )

@@ -26,7 +26,7 @@ from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import Registry
 from sitegen import shell
 from sitegen.loader import RegistryError, load_registry
-from sitegen.pages import GeneratedPage, PageRenderer, portal_contact, root_of
+from sitegen.pages import GeneratedPage, PageRenderer, intake_for, portal_contact, root_of
 from sitegen.workers import ProviderPageWorkers
 
 
@@ -69,7 +69,7 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
             return self.markdown_env.from_string(markdown).render(
                 portal=registry.portal, regelingen=registry.regelingen,
                 contacts=registry.contacts, portal_contact=portal_contact(registry),
-                root=root_of(page.url))
+                intake=intake_for(registry, registry.regelingen), root=root_of(page.url))
         except jinja2.TemplateError as exc:
             line = f":{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise PluginError(f"docs/{page.file.src_uri}{line}: {exc}") from None

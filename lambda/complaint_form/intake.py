@@ -70,8 +70,10 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
     regeling_key = request.regeling or (
         provider.regelingen[0] if len(provider.regelingen) == 1 else None)
     regeling = registry.regelingen[regeling_key] if regeling_key else None
-    # Advice starts no procedure, so it has no judgement term.
-    terms = regeling.terms if regeling is not None and request.kind == "klacht" else None
+    # Advice starts no procedure, so it has no judgement term; and its date is known only
+    # when the provider's term starts with the complaint's receipt here.
+    terms = (regeling.terms if regeling is not None and request.kind == "klacht"
+             and provider.term_start == "portal" else None)
     deadlines = compute_deadlines(received_on, registry.portal.contact_within_working_days, terms)
     claimed = EmailRecord(status="sending", claimed_at=now)
     return StoredComplaint(
@@ -85,7 +87,7 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
         regeling_key=regeling_key,
         # The regime as far as this complaint depends on it; its page text is not needed.
         regeling=regeling.model_dump(
-            mode="json", include={"name", "law", "title", "commission", "terms"},
+            mode="json", include={"name", "law", "title", "final_body", "terms"},
         ) if regeling else None,
         portal=registry.portal.model_dump(
             mode="json", include={"name", "email", "phone", "phone_hours", "address",

@@ -236,7 +236,7 @@ class StoredComplaint(StoredModel):
     provider: dict[str, Any] = Field(description="The provider's registry entry at submission.")
     regeling_key: str | None
     regeling: dict[str, Any] | None = Field(
-        description="The regime (name, law, commission, terms) at submission.")
+        description="The regime (name, law, final body, terms) at submission.")
     portal: dict[str, Any] = Field(description="The complaints body's contacts at submission.")
     deadlines: ComplaintDeadlines
     complainant: Person
@@ -252,3 +252,18 @@ class StoredComplaint(StoredModel):
     @property
     def regeling_name(self) -> str | None:
         return str(self.regeling["name"]) if self.regeling else None
+
+    @property
+    def judgement_weeks(self) -> int | None:
+        """The provider's term for its judgement, in weeks, if the regime sets one (advice
+        starts no procedure, so it has none)."""
+        if self.kind != "klacht" or not self.regeling:
+            return None
+        weeks = self.regeling["terms"].get("judgement_weeks")
+        return int(weeks) if weeks else None
+
+    @property
+    def term_start(self) -> str | None:
+        """Where the provider said its term starts: "portal", "provider", or None (not said)."""
+        start = self.provider.get("term_start")
+        return str(start) if start else None

@@ -90,7 +90,7 @@ def test_site_build_has_every_general_page(built_site: Path) -> None:
     officer = article(page(built_site, "klachtenfunctionaris"))
     assert "geheimhoudingsplicht" in officer and "Vkig" in officer
     home = article(page(built_site, ""))
-    assert "Binnen 5 werkdagen" in home and "geen klachtenprocedure" in home
+    assert "binnen <strong>5 werkdagen</strong>" in home and "geen klachtenprocedure" in home
 
 
 def test_site_build_invalid_registry_fails_and_keeps_previous_site(

@@ -75,7 +75,7 @@ def test_registry_loader_reports_invalid_email_with_path_and_position(valid_text
      "not a valid phone number"),
     ("website: https://www.igj.nl/", "website: www igj nl", "contacts.igj.website",
      "valid URL"),
-    ("    binding: true", "    binding: misschien", "regelingen.wkkgz.binding",
+    ("      binding: true", "      binding: misschien", "regelingen.wkkgz.final_body.binding",
      "valid boolean"),
     ("legal_name: Dragon Coaching V.O.F.", "legal_name: <b>Dragon Coaching</b>",
      "providers[0].legal_name", "plain text expected"),
