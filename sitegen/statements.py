@@ -187,14 +187,20 @@ def _said_wrongly(text: str, scope: _Scope) -> Iterator[str]:
         return
     regimes = ", ".join(scope.regelingen)
     for match in _TERM.finditer(text):
-        amount, unit = match[1].lower(), match[2]
+        amount, unit = match[1].lower(), match[2].lower()
         number = int(amount) if amount.isdigit() else _NUMBER_WORDS[amount]
         allowed = scope.numbers(unit)
-        if number not in allowed:
-            known = " or ".join(str(n) for n in sorted(allowed)) or "none"
-            yield (f"says '{match[0]}', but the terms this text is about ({regimes}) have "
-                   f"{known} {unit.lower()} here: a page states a term from the data, so "
-                   "leave the number out of the text or correct it")
+        if number in allowed:
+            continue
+        if unit.startswith("werkdag"):
+            data = f"contact_within_working_days is {' or '.join(map(str, sorted(allowed)))}"
+        elif allowed:
+            data = (f"the terms of {regimes} give {' or '.join(map(str, sorted(allowed)))} "
+                    f"{'weken' if unit.startswith('we') else 'maanden'}")
+        else:
+            data = f"the terms of {regimes} hold no such term"
+        yield (f"says '{match[0]}', but {data}; a page states every term from the data, so "
+               "leave the number out of the text, or correct the text or the data")
     for match in _BODY.finditer(text):
         name = " ".join(match[0].split())
         if name.casefold() not in scope.bodies:

@@ -76,3 +76,28 @@ def test_email_renderer_writes_every_subject_on_one_line(
     for email in (renderer.confirmation(complaint), renderer.notification(complaint)):
         assert "\n" not in email.subject and "\r" not in email.subject
         assert "Dragon Coaching Bcc: x@example.nl" in email.subject
+
+
+def test_email_renderer_confirmation_gives_no_date_when_the_term_starts_at_the_provider(
+        renderer: EmailRenderer, registry: Registry) -> None:
+    # GIVEN a complaint about BurgerCoaching, whose term starts when the complaint is in
+    # writing at BurgerCoaching itself, not at the complaints body
+    complaint = stored(registry, provider="burgercoaching")
+    assert complaint.deadlines.judgement_by is None
+    email = renderer.confirmation(complaint)
+    # THEN the e-mail gives the term and where it starts, and no date counted from receipt
+    for part in (email.text, email.html):
+        assert "binnen 6 weken een onderbouwd oordeel" in part
+        assert "schriftelijk binnen is bij BurgerCoaching zelf" in part
+        assert "maandag 4 januari 2027" not in part
+
+
+def test_email_renderer_confirmation_says_when_a_provider_has_not_said_where_its_term_starts(
+        renderer: EmailRenderer, registry: Registry) -> None:
+    # GIVEN a Wkkgz provider that has not said where its term starts
+    dragon = registry.providers[0].model_copy(update={"term_start": None})
+    changed = registry.model_copy(update={"providers": [dragon, *registry.providers[1:]]})
+    email = renderer.confirmation(stored(changed))
+    # THEN the e-mail says so and gives no date
+    assert "Dragon Coaching heeft niet laten weten wanneer die termijn begint" in email.text
+    assert "maandag 4 januari 2027" not in email.text

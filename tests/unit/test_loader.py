@@ -274,3 +274,146 @@ def test_registry_loader_places_an_empty_value_at_its_key(valid_text: str) -> No
     issue = only_issue(text)
     assert issue.path == "providers[1].name"
     assert (issue.line, issue.column) == (text.splitlines().index("    name:") + 1, 5)
+
+
+def test_registry_loader_lists_allowed_keys_for_an_unknown_key_that_is_no_near_miss(
+        valid_text: str) -> None:
+    # GIVEN a key under a provider that resembles no allowed key
+    text = valid_text.replace("    name: BurgerCoaching\n", "    name: BurgerCoaching\n"
+                              "    kvk: 12345678\n", 1)
+    # WHEN parsed THEN the message lists the keys allowed there
+    issue = only_issue(text)
+    assert issue.line == line_of(text, "kvk:")
+    assert "unknown key 'kvk'; allowed here: slug, name, legal_name" in issue.message
+    assert "term_start" in issue.message
+
+
+@pytest.mark.parametrize("written", ["1601bj", "1601  bj", " 1601 Bj"])
+def test_registry_loader_writes_a_postcode_in_any_case_or_spacing_as_1234_ab(
+        valid_text: str, written: str) -> None:
+    # GIVEN the complaints body's postcode written another way WHEN parsed THEN '1601 BJ'
+    text = valid_text.replace("postcode: 1601 BJ", f"postcode: '{written}'", 1)
+    assert parse(text).portal.address.postcode == "1601 BJ"
+
+
+def test_registry_loader_says_what_a_postcode_looks_like(valid_text: str) -> None:
+    # GIVEN a postcode with the letter O for a zero
+    text = valid_text.replace("postcode: 1601 BJ", "postcode: 16O1 BJ", 1)
+    # WHEN parsed THEN the message describes a postcode, not a regular expression
+    issue = only_issue(text)
+    assert issue.path == "portal.address.postcode"
+    assert "four digits" in issue.message and "'1601 BJ'" in issue.message
+    assert "[0-9]" not in issue.message
+
+
+def test_registry_loader_refuses_a_phone_number_with_trailing_junk(valid_text: str) -> None:
+    # GIVEN a number with a letter after it, which phonenumbers would silently drop
+    text = valid_text.replace("phone: (050) 571 39 99", "phone: 0612345678x", 1)
+    # WHEN parsed THEN it is an error on that line
+    issue = only_issue(text)
+    assert issue.path == "contacts.zorgbelang-groningen.phone"
+    assert issue.line == line_of(text, "0612345678x")
+    assert "not a phone number" in issue.message
+
+
+def test_registry_loader_refuses_a_provider_without_a_regime(valid_text: str) -> None:
+    text = valid_text.replace("regelingen: [jeugdwet, wmo]", "regelingen: []", 1)
+    issue = only_issue(text)
+    assert issue.path == "providers[2].regelingen"
+    assert "name at least one regime" in issue.message
+
+
+def test_registry_loader_refuses_a_contact_without_name_or_role(valid_text: str) -> None:
+    text = valid_text.replace("      role: Onafhankelijke vertrouwenspersoon van Zorgkracht 12\n",
+                              "", 1)
+    issue = only_issue(text)
+    assert issue.path == "providers[2].vertrouwenspersoon"
+    assert "give a name or" in issue.message
+
+
+@pytest.mark.parametrize(("old", "new", "path", "message"), [
+    ("      commission: geschillencommissie-kpz\n      when: Je kunt",
+     "      commission: geschillencommissie-zorg\n      when: Je kunt",
+     "regelingen.wkkgz.final_body.commission", "unknown commission 'geschillencommissie-zorg'"),
+    ("    documents: [klachtenreglement-jeugdwet]", "    documents: [klachtenreglement-jeugd]",
+     "regelingen.jeugdwet.documents[0]", "unknown document 'klachtenreglement-jeugd'"),
+    ("      regelingen: [jeugdwet]\n    - title: Bemiddeling\n",
+     "      regelingen: [jeugd]\n    - title: Bemiddeling\n",
+     "portal.intake[5].regelingen[0]", "unknown regeling 'jeugd'"),
+])
+def test_registry_loader_resolves_bodies_documents_and_regimes_of_steps(
+        valid_text: str, old: str, new: str, path: str, message: str) -> None:
+    assert old in valid_text
+    issue = only_issue(valid_text.replace(old, new, 1))
+    assert issue.path == path
+    assert message in issue.message
+
+
+def test_registry_loader_refuses_text_that_states_a_term_the_data_contradicts(
+        valid_text: str) -> None:
+    # GIVEN the complaints body promises contact within 3 working days, while an intake step
+    # still says 5
+    text = valid_text.replace("contact_within_working_days: 5", "contact_within_working_days: 3")
+    text = text.replace("We bellen of mailen je om de volgende stappen",
+                        "Binnen 5 werkdagen bellen of mailen we je om de volgende stappen", 1)
+    # WHEN parsed THEN that text is the error, on its line
+    issue = only_issue(text)
+    assert issue.path == "portal.intake[4].text"
+    assert issue.line == line_of(text, "Binnen 5 werkdagen")
+    assert "says '5 werkdagen', but contact_within_working_days is 3" in issue.message
+
+
+def test_registry_loader_refuses_a_provider_text_with_a_term_its_regimes_do_not_have(
+        valid_text: str) -> None:
+    # GIVEN a Wkkgz provider's step that gives the provider eight weeks (the Wkkgz: 6 and 4)
+    text = valid_text.replace("We helpen je\n          graag",
+                              "We geven binnen acht weken een oordeel. We helpen je\n          graag",
+                              1)
+    issue = only_issue(text)
+    assert issue.path == "providers[0].first_steps[0].text"
+    assert "says 'acht weken', but the terms of wkkgz give 4 or 6 weken" in issue.message
+
+
+def test_registry_loader_refuses_a_fine_from_a_commission_with_the_reason_and_source(
+        valid_text: str) -> None:
+    # GIVEN a provider's note that the commission can fine the provider
+    text = valid_text.replace(
+        "      - Met de klachtenprocedure willen we",
+        "      - De geschillencommissie kan ons een boete opleggen.\n"
+        "      - Met de klachtenprocedure willen we", 1)
+    # WHEN parsed THEN the note is refused with why and where the law says so
+    issue = only_issue(text)
+    assert issue.path == "providers[1].notes[2]"
+    assert issue.line == line_of(text, "een boete opleggen")
+    assert "does not fine anyone" in issue.message and "source: Wkkgz" in issue.message
+
+
+def test_registry_loader_refuses_a_geschilleninstantie_the_complaints_body_does_not_offer(
+        valid_text: str) -> None:
+    # GIVEN a Wkkgz provider that names another geschilleninstantie
+    text = valid_text.replace(
+        "      - Met de klachtenprocedure willen we",
+        "      - Je kunt ook naar De Geschillencommissie Zorg Algemeen.\n"
+        "      - Met de klachtenprocedure willen we", 1)
+    issue = only_issue(text)
+    assert issue.path == "providers[1].notes[2]"
+    assert "names 'Geschillencommissie Zorg Algemeen'" in issue.message
+    assert "it offers: Geschillencommissie KPZ" in issue.message
+
+
+def test_registry_loader_accepts_the_other_name_a_provider_uses_for_a_body(
+        valid_text: str) -> None:
+    # GIVEN BurgerCoaching's own name for the body, registered as one of its names
+    text = valid_text.replace(
+        "      - Met de klachtenprocedure willen we",
+        "      - Daarna kun je naar de onafhankelijke Geschilleninstantie KPZ.\n"
+        "      - Met de klachtenprocedure willen we", 1)
+    # WHEN parsed THEN it is valid
+    assert parse(text).providers[1].notes[2].endswith("Geschilleninstantie KPZ.")
+
+
+def test_misstatement_rules_each_have_a_reason_and_a_source() -> None:
+    from sitegen.statements import misstatements
+    rules = misstatements()
+    assert rules
+    assert all(rule.reason and rule.source and rule.sentence for rule in rules)
