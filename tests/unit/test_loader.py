@@ -366,9 +366,9 @@ def test_registry_loader_refuses_text_that_states_a_term_the_data_contradicts(
 def test_registry_loader_refuses_a_provider_text_with_a_term_its_regimes_do_not_have(
         valid_text: str) -> None:
     # GIVEN a Wkkgz provider's step that gives the provider eight weeks (the Wkkgz: 6 and 4)
-    text = valid_text.replace("We helpen je\n          graag",
-                              "We geven binnen acht weken een oordeel. We helpen je\n          graag",
-                              1)
+    text = valid_text.replace(
+        "We helpen je\n          graag",
+        "We geven binnen acht weken een oordeel. We helpen je\n          graag", 1)
     issue = only_issue(text)
     assert issue.path == "providers[0].first_steps[0].text"
     assert "says 'acht weken', but the terms of wkkgz give 4 or 6 weken" in issue.message
