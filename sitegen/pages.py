@@ -74,8 +74,8 @@ _PROVIDER_ROOT = root_of(page_url(f"{PROVIDERS_DIR}/slug.md"))
 
 def portal_contact(registry: Registry) -> Contact:
     portal = registry.portal
-    return Contact(name=portal.name, email=portal.email, phone=portal.phone,
-                   phone_hours=portal.phone_hours, website=portal.website,
+    return Contact(name=portal.name, role=portal.legal_name, email=portal.email,
+                   phone=portal.phone, phone_hours=portal.phone_hours, website=portal.website,
                    address=portal.address)
 
 

@@ -213,3 +213,31 @@ def test_provider_lists_only_the_intake_steps_of_its_own_regimes(registry: Regis
     assert "Eerst het oordeel van je zorgaanbieder" not in page
     assert "Naar de geschillencommissie" not in page
     assert "Alleen bij" not in page
+
+
+def test_provider_page_names_the_complaints_body_with_its_legal_name_when_known(
+        registry: Registry) -> None:
+    # GIVEN the complaints body's legal name in the registry
+    portal = registry.portal.model_copy(update={"legal_name": "Klachtenportaal Zorg B.V."})
+    changed = registry.model_copy(update={"portal": portal})
+    # WHEN a provider page is rendered THEN its contact card names it beside the name
+    page = PageRenderer(changed).provider_page(changed.providers[0]).body
+    contact = page[page.index('id="contact"'):]
+    assert ('Klachtenportaal Zorg</h3>  <p class="kp-contact__role">Klachtenportaal Zorg B.V.'
+            in contact)
+    # AND without it, no legal name is made up
+    assert "B.V." not in PageRenderer(registry).provider_page(registry.providers[1]).body
+
+
+def test_contact_card_shows_each_phone_line_with_its_own_hours(registry: Registry) -> None:
+    # GIVEN a provider contact with a second line and its own hours
+    contact = registry.providers[2].contacts[0].model_validate({
+        "name": "Esther Bronsema", "phone": "0228-322205",
+        "phone_hours": "van 09.00 tot 12.00 uur",
+        "other_phones": [{"label": "Buiten kantoortijd", "number": "0800-0225",
+                          "hours": "elke dag van 17.00 tot 09.00 uur"}]})
+    # WHEN its page is rendered THEN both lines stand with their own hours
+    page = provider_page(registry, contacts=[contact]).body
+    assert "(van 09.00 tot 12.00 uur)</li>" in page
+    assert ('Buiten kantoortijd: <a href="tel:+318000225">0800 0225</a> (elke dag van 17.00 tot'
+            in page)
