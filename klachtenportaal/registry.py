@@ -172,6 +172,13 @@ class Terms(Model):
     extension_weeks: PositiveInt | None = None
     further_extension_by_agreement: bool = False
     measures_report_months: PositiveInt | None = None
+    source: Source | None = None
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Terms:
+        if self.source is None and self.model_dump(exclude={"source"}, exclude_defaults=True):
+            raise ValueError("give the source of these terms (source: ...)")
+        return self
 
 
 class FinalBody(Model):
@@ -194,9 +201,9 @@ class Regeling(Model):
     title: Name
     applies_to: Text
     summary: Text
-    officer: Literal["free", "optional"] = Field(
-        description="free: a free, independent officer is part of the route; optional: on request."
-    )
+    officer: Literal["free", "included", "optional"] = Field(
+        description="free: a free, independent officer is part of the route; included: one is "
+        "deployed for every complaint; optional: on request.")
     final_body: FinalBody
     terms: Terms
     steps: list[Step] = Field(min_length=1)

@@ -81,7 +81,8 @@ def test_add_weeks_moves_an_end_on_a_holiday_to_the_next_working_day() -> None:
 
 
 def test_compute_deadlines_for_wkkgz_terms() -> None:
-    terms = Terms(judgement_weeks=6, extension_weeks=4, further_extension_by_agreement=True)
+    terms = Terms(judgement_weeks=6, extension_weeks=4, further_extension_by_agreement=True,
+                  source="Wkkgz")
     deadlines = compute_deadlines(date(2026, 11, 23), 5, terms)
     assert deadlines.contact_by == date(2026, 11, 30)
     assert deadlines.judgement_by == date(2027, 1, 4)
@@ -89,5 +90,6 @@ def test_compute_deadlines_for_wkkgz_terms() -> None:
 
 
 def test_compute_deadlines_without_judgement_term() -> None:
-    deadlines = compute_deadlines(date(2026, 11, 23), 5, Terms(measures_report_months=1))
+    deadlines = compute_deadlines(date(2026, 11, 23), 5,
+                                  Terms(measures_report_months=1, source="Jeugdwet"))
     assert deadlines.judgement_by is None and deadlines.judgement_extended_by is None

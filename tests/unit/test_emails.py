@@ -36,7 +36,8 @@ def test_email_renderer_confirmation_states_reference_dates_and_contacts(
                              "(kenmerk KPZ-ABCD-EFGH)")
     for part in (email.text, email.html):
         for fact in ("KPZ-ABCD-EFGH", "maandag 23 november 2026", "maandag 30 november 2026",
-                     "binnen 5 werkdagen", "maandag 4 januari 2027", "0228 322 205"):
+                     "binnen 5 werkdagen", "maandag 4 januari 2027", "0228 322 205",
+                     "Nog meer tijd kan alleen als jij en Dragon Coaching het daar allebei mee"):
             assert fact in part, fact
     # AND the complaint's own text only when a copy was asked for
     assert "kwam drie keer niet opdagen" not in email.text + email.html

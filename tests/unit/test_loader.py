@@ -417,3 +417,10 @@ def test_misstatement_rules_each_have_a_reason_and_a_source() -> None:
     rules = misstatements()
     assert rules
     assert all(rule.reason and rule.source and rule.sentence for rule in rules)
+
+
+def test_registry_loader_asks_for_the_source_of_a_regimes_terms(valid_text: str) -> None:
+    text = valid_text.replace("      source: Jeugdwet, paragraaf 4.2 (klachtrecht)\n", "", 1)
+    issue = only_issue(text)
+    assert issue.path == "regelingen.jeugdwet.terms"
+    assert "give the source of these terms" in issue.message

@@ -90,6 +90,10 @@ def test_wmo_route_ends_where_the_seed_says_and_claims_no_powers_it_does_not_sta
     assert "<strong>bindend</strong>" not in wmo and "<strong>niet bindend</strong>" not in wmo
     assert "<strong>schadevergoeding</strong>" not in wmo
     assert "Vraag het aan Klachtenportaal Zorg" in wmo
+    # AND, as every complaint at the complaints body gets a klachtenfunctionaris, the page
+    # does not call one optional
+    assert "het hoeft niet" not in wmo
+    assert "zet Klachtenportaal Zorg een onafhankelijke klachtenfunctionaris in" in wmo
 
 
 @pytest.mark.parametrize(("key", "body", "facts", "absent"), [
@@ -165,6 +169,8 @@ def test_procedure_page_sends_readers_to_the_provider_for_where_the_term_starts(
 def test_burgercoaching_page_follows_its_own_procedure(pages: dict[str, str]) -> None:
     # GIVEN BurgerCoaching's klachtenprocedure (seed 002)
     page = pages["burgercoaching"]
+    # THEN no sentence sends the formal complaint elsewhere than where its term starts
+    assert "Een formele klacht dien je in bij Klachtenportaal Zorg" not in page
     # THEN its term starts at BurgerCoaching, the body carries the name it uses, and its
     # flyer about the vertrouwenspersoon is listed
     assert "schriftelijk binnen is bij je zorgaanbieder zelf" in page
