@@ -93,8 +93,8 @@ class Contact(Model):
     chat_hours: Text | None = None
     website: HttpUrl | None = None
     address: Address | None = None
-    other_phones: list[PhoneLine] = []
-    links: list[Link] = []
+    other_phones: list[PhoneLine] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _named(self) -> Contact:
@@ -138,7 +138,8 @@ class Commission(Model):
     `FinalBody`."""
 
     name: Name
-    also_called: list[Name] = Field([], description="Other names providers use for it.")
+    also_called: list[Name] = Field(
+        default_factory=list, description="Other names providers use for it.")
     kind: Literal["geschilleninstantie", "klachtencommissie"]
     description: Text = Field(description="What it is; its powers per regime are in final_body.")
     source: Source
@@ -207,9 +208,10 @@ class Regeling(Model):
     final_body: FinalBody
     terms: Terms
     steps: list[Step] = Field(min_length=1)
-    documents: list[Key] = Field([], description="Documents of the complaints body.")
-    vertrouwenspersonen: list[Key] = []
-    shared_contacts: list[Key] = []
+    documents: list[Key] = Field(
+        default_factory=list, description="Documents of the complaints body.")
+    vertrouwenspersonen: list[Key] = Field(default_factory=list)
+    shared_contacts: list[Key] = Field(default_factory=list)
 
 
 class Provider(Model):
@@ -226,14 +228,16 @@ class Provider(Model):
         None, description="Where the provider's term for its judgement starts: when the "
         "complaint is in writing at the complaints body (portal) or at the provider itself.")
     regulation: Name | None = Field(None, description="Name and version of its own scheme.")
-    intro: list[Text] = []
-    notes: list[Text] = []
-    first_steps: list[Step] = []
-    contacts: list[Contact] = []
+    intro: list[Text] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+    first_steps: list[Step] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
     vertrouwenspersoon: Contact | None = Field(None, description="Its own confidential adviser.")
-    vertrouwenspersonen: list[Key] = Field([], description="Shared confidential advisers.")
-    shared_contacts: list[Key] = []
-    documents: list[Document] = Field([], description="Its own documents, e.g. a flyer.")
+    vertrouwenspersonen: list[Key] = Field(
+        default_factory=list, description="Shared confidential advisers.")
+    shared_contacts: list[Key] = Field(default_factory=list)
+    documents: list[Document] = Field(
+        default_factory=list, description="Its own documents, e.g. a flyer.")
 
     @field_validator("regelingen")
     @classmethod
