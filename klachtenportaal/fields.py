@@ -15,8 +15,9 @@ Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", ma
 """A slug or registry key: lowercase letters and digits, joined by single hyphens."""
 
 
-# What people write in a phone number besides digits; phonenumbers would drop anything else.
-_PHONE_CHARACTERS = re.compile(r"[0-9 +()./-]+")
+# What people write in a phone number besides digits (spaces and dashes of any kind included);
+# phonenumbers would silently drop anything else.
+_PHONE_CHARACTERS = re.compile(r"[0-9\s+()./\-\u2010-\u2015]+")
 _POSTCODE = re.compile(r"([1-9][0-9]{3})([A-Z]{2})")
 
 
@@ -65,5 +66,6 @@ EmailAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_lengt
 """One plain e-mail address (no display name), its domain normalised."""
 
 Postcode = Annotated[str, BeforeValidator(_normal_postcode),
-                     WithJsonSchema({"type": "string", "examples": ["1601 BJ"]})]
+                     WithJsonSchema({"type": "string", "examples": ["1601 BJ"],
+                                     "pattern": r"^\s*[1-9][0-9]{3}\s*[A-Za-z]{2}\s*$"})]
 """A Dutch postcode in any case or spacing, kept as '1234 AB'."""

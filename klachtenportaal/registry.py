@@ -66,7 +66,8 @@ class Document(Model):
     """A document a client may want to read: a klachtenreglement, a flyer."""
 
     title: Name
-    url: HttpUrl | None = Field(None, description="Left out when it is only given on request.")
+    url: HttpUrl | None = Field(None, description="Left out while unknown; the page then says "
+                                "whom to ask for it.")
     source: Source
 
 
@@ -118,6 +119,11 @@ class Step(Model):
     regelingen: list[Key] | None = Field(
         None, description="Only for these regimes (of the provider); all when left out."
     )
+
+
+class IntakeStep(Step):
+    """A step of what the complaints body does with a complaint."""
+
     term: Literal["contact"] | None = Field(
         None, description="A term of the complaints body this step states; the page shows it "
         "from the data (contact: contact_within_working_days), so the text holds no number.")
@@ -160,7 +166,8 @@ class Portal(Model):
     contact_within_working_days: PositiveInt
     intro: list[Text]
     advice: list[Text]
-    intake: list[Step] = Field(description="What the complaints body does with a complaint.")
+    intake: list[IntakeStep] = Field(description="What the complaints body does with a "
+                                      "complaint.")
     officer: Officer
     commissions: dict[Key, Commission]
     documents: dict[Key, Document] = {}
@@ -203,8 +210,9 @@ class Regeling(Model):
     applies_to: Text
     summary: Text
     officer: Literal["free", "included", "optional"] = Field(
-        description="free: a free, independent officer is part of the route; included: one is "
-        "deployed for every complaint; optional: on request.")
+        description="free: the law makes a free, independent officer part of the route "
+        "(Wkkgz); included: the complaints body deploys one for every complaint, at a cost its "
+        "sources do not state; optional: one only when the client asks.")
     final_body: FinalBody
     terms: Terms
     steps: list[Step] = Field(min_length=1)
@@ -223,7 +231,8 @@ class Provider(Model):
     website: HttpUrl | None = None
     source_url: HttpUrl | None = Field(
         None, description="The provider's own complaint page this entry was made from.")
-    regelingen: list[Key] = Field(description="The regimes its clients' complaints fall under.")
+    regelingen: list[Key] = Field(description="The regimes its clients' complaints fall under.",
+                                  json_schema_extra={"minItems": 1})
     term_start: Literal["portal", "provider"] | None = Field(
         None, description="Where the provider's term for its judgement starts: when the "
         "complaint is in writing at the complaints body (portal) or at the provider itself.")

@@ -24,9 +24,8 @@ import yaml_rs
 from pydantic import BaseModel, ValidationError
 
 from klachtenportaal.registry import Provider, Registry
-from sitegen.statements import statement_problems, worth_checking
+from sitegen.statements import Loc, statement_problems, worth_checking
 
-Loc = tuple[str | int, ...]
 _SYNTAX_ERROR = re.compile(r"line (\d+), column (\d+)")
 
 
@@ -153,7 +152,7 @@ def _diagnose(text: str, filename: str,
     schema_issues = _schema_issues(data, positions, filename)
     issues += schema_issues
     issues += _reference_issues(data, positions, filename)
-    if not schema_issues and not issues:
+    if not schema_issues:  # the text is read from the validated registry
         issues += _statement_issues(Registry.model_validate(data), positions, filename)
     if yaml_error is not None and not positions.duplicates:
         # A key given twice where the scan does not look (inside a flow collection): yaml-rs

@@ -16,7 +16,15 @@ from markupsafe import Markup
 
 from klachtenportaal import API_PATH, PROVIDERS_DIR
 from klachtenportaal.formatting import template_environment
-from klachtenportaal.registry import Contact, Document, Provider, Regeling, Registry, Step
+from klachtenportaal.registry import (
+    Contact,
+    Document,
+    IntakeStep,
+    Provider,
+    Regeling,
+    Registry,
+    Step,
+)
 
 PROCEDURES_DIR = "procedures"
 
@@ -79,11 +87,12 @@ def portal_contact(registry: Registry) -> Contact:
                    address=portal.address)
 
 
-def intake_for(registry: Registry, keys: Iterable[str]) -> list[tuple[Step, str | None]]:
+def intake_for(registry: Registry,
+               keys: Iterable[str]) -> list[tuple[IntakeStep, str | None]]:
     """The complaints body's intake steps that apply to a complaint under one of the regimes
     `keys`, each with a label when it applies to only some of them ("Alleen bij de Jeugdwet")."""
     wanted = list(keys)
-    steps: list[tuple[Step, str | None]] = []
+    steps: list[tuple[IntakeStep, str | None]] = []
     for step in registry.portal.intake:
         only = wanted if step.regelingen is None else [k for k in wanted if k in step.regelingen]
         if only:
@@ -127,9 +136,10 @@ class PageRenderer:
         self._fragments: dict[tuple[str, ...], Markup] = {}
 
     def _fragment(self, name: str, *key: str, **context: Any) -> Markup:
-        """`fragments/<name>.html` for provider pages, rendered once per `key`: the registry
-        keys of what it shows (a regime, a shared contact, a set of regimes). The cache entry
-        is the fragment's name and that key, so two kinds of fragment never share one."""
+        """`fragments/<name>.html` for provider pages, rendered once per `key`: every value
+        that decides what it shows (registry keys of a regime, a shared contact or a set of
+        regimes; where a provider's term starts). The cache entry is the fragment's name and
+        that key, so two kinds of fragment never share one."""
         entry = (name, *key)
         html = self._fragments.get(entry)
         if html is None:
@@ -140,6 +150,7 @@ class PageRenderer:
 
     def _section(self, key: str, provider: Provider) -> RegelingSection:
         regeling = self.registry.regelingen[key]
+        # "unknown": the provider has not said; the terms then say so.
         term_start = provider.term_start or "unknown"
         return RegelingSection(
             key=key,
@@ -150,7 +161,7 @@ class PageRenderer:
             steps=self._fragment("regeling_steps", key, regeling=regeling),
             tail=self._fragment(
                 "regeling_tail", key, term_start, key=key, regeling=regeling,
-                term_start=provider.term_start,
+                term_start=term_start,
                 commission=self.registry.portal.commissions[regeling.final_body.commission],
                 documents=self._documents(regeling),
                 shared_contacts=self._contacts(regeling.shared_contacts)),

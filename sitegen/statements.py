@@ -22,7 +22,8 @@ from klachtenportaal.registry import Provider, Registry, Step
 
 Loc = tuple[str | int, ...]
 
-_NUMBER_WORDS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
+# "een" and "één" are left out: "een week" is as often "about a week" as a term.
+_NUMBER_WORDS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
                  "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12}
 _TERM = re.compile(
     r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\s+(werkdag(?:en)?|weken|week|maanden|maand)\b",
@@ -31,6 +32,9 @@ _TERM = re.compile(
 # KPZ", "de geschillencommissie Zorg"); "de klachtencommissie" alone names none.
 _BODY = re.compile(r"\b(?i:geschillen(?:commissie|instantie)|klachtencommissie)(?:\s+[A-Z][\w-]*)+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Words without which no check can find anything (each misstatement is about what a body does,
+# so it names one): one search for them in lowercased text is far quicker than the patterns.
+_TRIGGER = re.compile("werkdag|week|weken|maand|commissie|instantie")
 # Fields that cite or identify rather than state.
 _NOT_STATEMENTS = frozenset({"source", "slug", "url", "website", "email", "phone", "number"})
 
@@ -64,11 +68,6 @@ def misstatements() -> tuple[Misstatement, ...]:
         for rule in rules)
 
 
-# Words without which no check can find anything (each misstatement is about what a body does,
-# so it names one): one search for them in lowercased text is far quicker than the patterns.
-_TRIGGER = re.compile("werkdag|week|weken|maand|commissie|instantie")
-
-
 def worth_checking(text: str) -> bool:
     """Whether `text` (a provider entry as text, say) holds anything the checks look at."""
     return _TRIGGER.search(text.lower()) is not None
@@ -80,12 +79,17 @@ class _Scope:
     must come from."""
 
     regelingen: tuple[str, ...]
-    working_days: frozenset[int]
+    # The complaints body's own term; None in text that is not the complaints body's, where
+    # working days may count anything (a contact calling back, say).
+    working_days: frozenset[int] | None
     weeks: frozenset[int]
     months: frozenset[int]
-    bodies: dict[str, str]  # a body's name or other name, casefolded → its registry name
+    # A body's name or other name, casefolded → its registry name; None when a regime's body
+    # does not resolve (reported as such), so its names are not checked.
+    bodies: dict[str, str] | None
 
-    def numbers(self, unit: str) -> frozenset[int]:
+    def numbers(self, unit: str) -> frozenset[int] | None:
+        """The numbers of `unit` the data holds for this text; None: not checked here."""
         unit = unit.lower()
         if unit.startswith("werkdag"):
             return self.working_days
@@ -95,30 +99,32 @@ class _Scope:
 class _Scopes:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self._made: dict[tuple[str, ...], _Scope] = {}
+        self._made: dict[tuple[tuple[str, ...], bool], _Scope] = {}
 
-    def of(self, keys: Sequence[str]) -> _Scope:
+    def of(self, keys: Sequence[str], portal: bool = False) -> _Scope:
+        """The scope of text about the regimes `keys`; `portal`: text of the complaints body."""
         key = tuple(keys)
-        scope = self._made.get(key)
+        scope = self._made.get((key, portal))
         if scope is None:
             registry = self.registry
             regimes = [registry.regelingen[k] for k in key if k in registry.regelingen]
             terms = [r.terms for r in regimes]
-            bodies: dict[str, str] = {}
-            for regime in regimes:
-                body = registry.portal.commissions.get(regime.final_body.commission)
-                if body is not None:
-                    for name in (body.name, *body.also_called):
-                        bodies[name.casefold()] = body.name
+            commissions = registry.portal.commissions
+            found = [commissions.get(regime.final_body.commission) for regime in regimes]
+            bodies = None if None in found else {
+                name.casefold(): body.name
+                for body in found if body is not None
+                for name in (body.name, *body.also_called)}
             scope = _Scope(
                 regelingen=key,
-                working_days=frozenset({registry.portal.contact_within_working_days}),
+                working_days=(frozenset({registry.portal.contact_within_working_days})
+                              if portal else None),
                 weeks=frozenset(n for t in terms for n in (t.judgement_weeks, t.extension_weeks)
                                 if n),
                 months=frozenset(t.measures_report_months for t in terms
                                  if t.measures_report_months),
                 bodies=bodies)
-            self._made[key] = scope
+            self._made[(key, portal)] = scope
         return scope
 
 
@@ -134,10 +140,11 @@ def statement_problems(registry: Registry,
     for name in type(portal).model_fields:
         if name == "intake":
             for i, step in enumerate(portal.intake):
-                scope = scopes.of(_step_scope(step, every))
+                scope = scopes.of(_step_scope(step, every), portal=True)
                 problems += _check(step, ("portal", "intake", i), scope)
         else:
-            problems += _check(getattr(portal, name), ("portal", name), scopes.of(every))
+            problems += _check(getattr(portal, name), ("portal", name),
+                               scopes.of(every, portal=True))
     for key, regeling in registry.regelingen.items():
         problems += _check(regeling, ("regelingen", key), scopes.of((key,)))
     problems += _check(registry.contacts, ("contacts",), scopes.of(every))
@@ -149,8 +156,9 @@ def statement_problems(registry: Registry,
         for name in type(provider).model_fields:
             loc: Loc = ("providers", index, name)
             if name == "first_steps":
-                for i, step in enumerate(provider.first_steps):
-                    problems += _check(step, (*loc, i), scopes.of(_step_scope(step, own)))
+                for i, own_step in enumerate(provider.first_steps):
+                    problems += _check(own_step, (*loc, i),
+                                       scopes.of(_step_scope(own_step, own)))
             else:
                 problems += _check(getattr(provider, name), loc, scopes.of(own))
     return problems
@@ -190,7 +198,7 @@ def _said_wrongly(text: str, scope: _Scope) -> Iterator[str]:
         amount, unit = match[1].lower(), match[2].lower()
         number = int(amount) if amount.isdigit() else _NUMBER_WORDS[amount]
         allowed = scope.numbers(unit)
-        if number in allowed:
+        if allowed is None or number in allowed:
             continue
         if unit.startswith("werkdag"):
             data = f"contact_within_working_days is {' or '.join(map(str, sorted(allowed)))}"
@@ -201,10 +209,11 @@ def _said_wrongly(text: str, scope: _Scope) -> Iterator[str]:
             data = f"the terms of {regimes} hold no such term"
         yield (f"says '{match[0]}', but {data}; a page states every term from the data, so "
                "leave the number out of the text, or correct the text or the data")
-    for match in _BODY.finditer(text):
+    bodies = scope.bodies
+    for match in _BODY.finditer(text) if bodies is not None else ():
         name = " ".join(match[0].split())
-        if name.casefold() not in scope.bodies:
-            offered = ", ".join(sorted(set(scope.bodies.values()))) or "none"
+        if bodies is not None and name.casefold() not in bodies:
+            offered = ", ".join(sorted(set(bodies.values()))) or "none"
             yield (f"names '{name}', a body the complaints body does not offer for "
                    f"{regimes}; it offers: {offered}")
     for rule in misstatements():

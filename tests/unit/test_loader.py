@@ -317,15 +317,19 @@ def test_registry_loader_refuses_a_phone_number_with_trailing_junk(valid_text: s
 
 
 def test_registry_loader_refuses_a_provider_without_a_regime(valid_text: str) -> None:
+    # GIVEN a provider with an empty list of regimes
     text = valid_text.replace("regelingen: [jeugdwet, wmo]", "regelingen: []", 1)
+    # WHEN parsed THEN the message says what to give
     issue = only_issue(text)
     assert issue.path == "providers[2].regelingen"
     assert "name at least one regime" in issue.message
 
 
 def test_registry_loader_refuses_a_contact_without_name_or_role(valid_text: str) -> None:
+    # GIVEN a contact with neither a name nor a role
     text = valid_text.replace("      role: Onafhankelijke vertrouwenspersoon van Zorgkracht 12\n",
                               "", 1)
+    # WHEN parsed THEN it is refused, saying what to give
     issue = only_issue(text)
     assert issue.path == "providers[2].vertrouwenspersoon"
     assert "give a name or" in issue.message
@@ -343,7 +347,9 @@ def test_registry_loader_refuses_a_contact_without_name_or_role(valid_text: str)
 ])
 def test_registry_loader_resolves_bodies_documents_and_regimes_of_steps(
         valid_text: str, old: str, new: str, path: str, message: str) -> None:
+    # GIVEN a reference to a body, document or regime the registry does not hold
     assert old in valid_text
+    # WHEN parsed THEN it is the one issue, at its place (no follow-on errors)
     issue = only_issue(valid_text.replace(old, new, 1))
     assert issue.path == path
     assert message in issue.message
@@ -412,14 +418,9 @@ def test_registry_loader_accepts_the_other_name_a_provider_uses_for_a_body(
     assert parse(text).providers[1].notes[2].endswith("Geschilleninstantie KPZ.")
 
 
-def test_misstatement_rules_each_have_a_reason_and_a_source() -> None:
-    from sitegen.statements import misstatements
-    rules = misstatements()
-    assert rules
-    assert all(rule.reason and rule.source and rule.sentence for rule in rules)
-
 
 def test_registry_loader_asks_for_the_source_of_a_regimes_terms(valid_text: str) -> None:
+    # GIVEN the Jeugdwet's terms without their source WHEN parsed THEN the source is asked for
     text = valid_text.replace("      source: Jeugdwet, paragraaf 4.2 (klachtrecht)\n", "", 1)
     issue = only_issue(text)
     assert issue.path == "regelingen.jeugdwet.terms"

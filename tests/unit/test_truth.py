@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from klachtenportaal.registry import Provider, Registry
+from klachtenportaal.registry import Contact, Provider, Registry
 from sitegen.pages import GeneratedPage, PageRenderer
 
 BODY_NAME = re.compile(
     r"\b(?i:geschillen(?:commissie|instantie)|klachtencommissie)(?: +[A-Z][\w-]*)+")
-DOCUMENT_NAME = re.compile(r"\b(?i:klachtenreglement|flyer)(?: +[A-Z][\w-]*)+")
+DOCUMENT_ITEM = re.compile(r'<ul class="kp-documents">(.*?)</ul>', re.S)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def provider_page(registry: Registry, **changes: object) -> GeneratedPage:
     return PageRenderer(registry).provider_page(provider)
 
 
-def test_wkkgz_page_ends_at_the_geschilleninstantie_binding_with_damages(
+def test_provider_page_under_the_wkkgz_ends_at_the_geschilleninstantie_binding_with_damages(
         pages: dict[str, str]) -> None:
     # GIVEN the page of a provider under the Wkkgz only (Dragon Coaching)
     page = pages["dragon-coaching"]
@@ -54,7 +54,8 @@ def test_wkkgz_page_ends_at_the_geschilleninstantie_binding_with_damages(
     assert "geen schadevergoeding" not in page
 
 
-def test_wkkgz_page_asks_for_the_providers_own_handling_first(pages: dict[str, str]) -> None:
+def test_provider_page_under_the_wkkgz_asks_for_the_providers_own_handling_first(
+        pages: dict[str, str]) -> None:
     # GIVEN a Wkkgz page THEN it does not promise to send the complaint straight to the
     # commission on request; it says when the geschilleninstantie takes it (Wkkgz art. 21)
     page = pages["dragon-coaching"]
@@ -64,7 +65,7 @@ def test_wkkgz_page_asks_for_the_providers_own_handling_first(pages: dict[str, s
     assert "niet op tijd een oordeel geeft" in page
 
 
-def test_jeugdwet_route_ends_at_the_klachtencommissie_without_binding_or_damages(
+def test_provider_page_under_the_jeugdwet_ends_at_the_klachtencommissie_without_binding_or_damages(
         pages: dict[str, str]) -> None:
     # GIVEN the page of a provider under the Jeugdwet (Zorgkracht 12)
     jeugdwet = section(pages["zorgkracht-12"], "procedure-jeugdwet")
@@ -77,7 +78,7 @@ def test_jeugdwet_route_ends_at_the_klachtencommissie_without_binding_or_damages
     assert "Geschillencommissie" not in jeugdwet
 
 
-def test_wmo_route_ends_where_the_seed_says_and_claims_no_powers_it_does_not_state(
+def test_provider_page_under_the_wmo_ends_where_the_seed_says_and_claims_no_unstated_powers(
         pages: dict[str, str]) -> None:
     # GIVEN Zorgkracht 12's Wmo route, which its klachtenprocedure ends at the
     # geschillencommissie without saying what that body may decide
@@ -120,24 +121,29 @@ def test_procedure_page_states_the_final_body_and_its_powers_under_that_regime(
         assert claim not in page, claim
 
 
-def test_no_page_names_a_body_or_document_the_registry_does_not_hold(
+def test_page_renderer_names_no_body_or_document_the_registry_does_not_hold(
         registry: Registry, pages: dict[str, str]) -> None:
     # GIVEN the bodies and documents the registry holds, each with a source
     bodies = {name.casefold() for body in registry.portal.commissions.values()
               for name in (body.name, *body.also_called)}
     documents = {d.title.casefold() for d in registry.portal.documents.values()}
     documents |= {d.title.casefold() for p in registry.providers for d in p.documents}
-    assert all(body.source for body in registry.portal.commissions.values())
     # WHEN every generated page is read THEN every body or document it names is one of them
+    shown: set[str] = set()
     for name, page in pages.items():
         text = re.sub(r"<[^>]+>", "\n", page)
         for found in BODY_NAME.findall(text):
             assert " ".join(found.split()).casefold() in bodies, (name, found)
-        for found in DOCUMENT_NAME.findall(text):
-            assert " ".join(found.split()).casefold() in documents, (name, found)
+        for listing in DOCUMENT_ITEM.findall(page):
+            for item in re.findall(r"<li>(.*?)</li>", listing):
+                title = re.sub(r"<[^>]+>| \(vraag het aan [^)]*\)", "", item).strip()
+                assert title.casefold() in documents, (name, title)
+                shown.add(title.casefold())
+    # AND every document the registry holds was found on some page, so the lists were read
+    assert shown == documents
 
 
-def test_contact_term_on_the_pages_comes_from_the_data(registry: Registry) -> None:
+def test_provider_page_states_the_contact_term_from_the_data(registry: Registry) -> None:
     # GIVEN the complaints body promises contact within 3 working days instead of 5
     portal = registry.portal.model_copy(update={"contact_within_working_days": 3})
     changed = registry.model_copy(update={"portal": portal})
@@ -163,10 +169,14 @@ def test_provider_page_says_where_the_providers_term_starts(
 
 def test_procedure_page_sends_readers_to_the_provider_for_where_the_term_starts(
         pages: dict[str, str]) -> None:
-    assert "staat op de klachtenpagina van je zorgaanbieder" in pages["procedures/wkkgz"]
+    # GIVEN the Wkkgz procedure page, about no provider in particular THEN it sends readers to
+    # their provider's page, or to ask, for where the term starts
+    page = pages["procedures/wkkgz"]
+    assert "lees je op de klachtenpagina van je zorgaanbieder" in page
+    assert "vraag het dan aan je zorgaanbieder of aan Klachtenportaal Zorg" in page
 
 
-def test_burgercoaching_page_follows_its_own_procedure(pages: dict[str, str]) -> None:
+def test_provider_page_of_burgercoaching_follows_its_own_procedure(pages: dict[str, str]) -> None:
     # GIVEN BurgerCoaching's klachtenprocedure (seed 002)
     page = pages["burgercoaching"]
     # THEN no sentence sends the formal complaint elsewhere than where its term starts
@@ -178,7 +188,7 @@ def test_burgercoaching_page_follows_its_own_procedure(pages: dict[str, str]) ->
     assert "Flyer over de vertrouwenspersoon (vraag het aan BurgerCoaching)" in page
 
 
-def test_zorgkracht_12_page_lists_its_vertrouwenspersoon_and_reglementen(
+def test_provider_page_of_zorgkracht_12_lists_its_vertrouwenspersoon_and_reglementen(
         pages: dict[str, str]) -> None:
     # GIVEN Zorgkracht 12's klachtenprocedure (seed 003) THEN its own independent
     # vertrouwenspersoon, without a name, and both klachtenreglementen it links are there
@@ -189,7 +199,7 @@ def test_zorgkracht_12_page_lists_its_vertrouwenspersoon_and_reglementen(
     assert "Klachtenreglement Wkkgz" in section(page, "procedure-wmo")
 
 
-def test_intake_steps_of_one_regime_are_labelled_on_a_page_with_more(
+def test_provider_page_labels_intake_steps_of_only_one_of_its_regimes(
         pages: dict[str, str]) -> None:
     # GIVEN a provider under the Jeugdwet and the Wmo THEN the complaints body's steps that
     # hold for one of them only say so
@@ -209,14 +219,14 @@ def test_provider_page_shows_its_source_and_a_foreign_number_with_country_code(
     assert ">+32 470 12 34 56</a>" in page
 
 
-def test_provider_lists_only_the_intake_steps_of_its_own_regimes(registry: Registry) -> None:
+def test_provider_page_lists_only_the_intake_steps_of_its_own_regimes(registry: Registry) -> None:
     # GIVEN a provider under the Jeugdwet only
     provider: Provider = registry.providers[2].model_copy(update={"regelingen": ["jeugdwet"],
                                                                   "first_steps": []})
     page = PageRenderer(registry).provider_page(provider).body
     # THEN the Wkkgz and Wmo steps of the complaints body are not on its page, and its own
     # steps carry no label
-    assert "Eerst het oordeel van je zorgaanbieder" not in page
+    assert "<strong>Het oordeel van je zorgaanbieder.</strong>" not in page
     assert "Naar de geschillencommissie" not in page
     assert "Alleen bij" not in page
 
@@ -235,9 +245,9 @@ def test_provider_page_names_the_complaints_body_with_its_legal_name_when_known(
     assert "B.V." not in PageRenderer(registry).provider_page(registry.providers[1]).body
 
 
-def test_contact_card_shows_each_phone_line_with_its_own_hours(registry: Registry) -> None:
+def test_provider_page_shows_each_phone_line_with_its_own_hours(registry: Registry) -> None:
     # GIVEN a provider contact with a second line and its own hours
-    contact = registry.providers[2].contacts[0].model_validate({
+    contact = Contact.model_validate({
         "name": "Esther Bronsema", "phone": "0228-322205",
         "phone_hours": "van 09.00 tot 12.00 uur",
         "other_phones": [{"label": "Buiten kantoortijd", "number": "0800-0225",
