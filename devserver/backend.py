@@ -76,6 +76,8 @@ class OutboxMailer(Mailer):
         # counts in the local serve benchmark (bench/README.md).
         message = MIMEMultipart("alternative")
         message["From"], message["To"], message["Subject"] = self.sender, email.to, email.subject
+        if email.reply_to:
+            message["Reply-To"] = email.reply_to
         message.attach(MIMEText(email.text, "plain", "utf-8"))
         message.attach(MIMEText(email.html, "html", "utf-8"))
         self._sent += 1

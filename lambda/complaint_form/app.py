@@ -23,6 +23,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -191,6 +192,10 @@ ANSWERS: dict[type[Exception], Answer] = {
         HTTPStatus.CONFLICT, "Al bezig",
         "Je formulier wordt al verwerkt. Wacht een paar seconden en laad de pagina opnieuw.",
         retry_after=5),
+    IdempotencyValidationError: Answer(
+        HTTPStatus.CONFLICT, "Formulier al verstuurd",
+        "Dit formulier is al eerder verstuurd, met andere antwoorden. Laad de pagina opnieuw "
+        "en vul het formulier opnieuw in."),
     StorageUnavailableError: Answer(
         HTTPStatus.SERVICE_UNAVAILABLE, "Probeer het later opnieuw",
         "Het lukte ons nu niet om je klacht op te slaan. Er is niets bewaard. Je antwoorden "

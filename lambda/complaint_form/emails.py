@@ -12,7 +12,8 @@ class EmailRenderer:
         self.notification_email = notification_email
         self.env = template_environment("complaint_form")
 
-    def _render(self, name: str, complaint: StoredComplaint, to: str) -> Email:
+    def _render(self, name: str, complaint: StoredComplaint, to: str,
+                reply_to: str | None = None) -> Email:
         context = {
             "complaint": complaint,
             "portal": complaint.portal,
@@ -25,11 +26,13 @@ class EmailRenderer:
             subject=" ".join(subject.split()),
             text=self.env.get_template(f"{name}.txt").render(context),
             html=self.env.get_template(f"{name}.html").render(context),
+            reply_to=reply_to,
         )
 
     def confirmation(self, complaint: StoredComplaint) -> Email:
-        """The ontvangstbevestiging for the complainant."""
-        return self._render("confirmation", complaint, complaint.complainant.email)
+        """The ontvangstbevestiging for the complainant; a reply reaches the complaints body."""
+        return self._render("confirmation", complaint, complaint.complainant.email,
+                            reply_to=str(complaint.portal["email"]))
 
     def notification(self, complaint: StoredComplaint) -> Email:
         """The message telling the complaints body a complaint came in."""

@@ -85,7 +85,8 @@ def field_messages(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for error in errors:
         loc = [part for part in error.get("loc", ()) if part != "body"]
-        field = str(loc[0]) if loc else "form"
+        # A field the form does not have is not named back: the answer may be shown as HTML.
+        field = str(loc[0]) if loc and str(loc[0]) in FIELDS else "form"
         if field not in found:
             found[field] = message_for(field, str(error.get("type", "")), error.get("ctx"))
     return in_form_order(found)

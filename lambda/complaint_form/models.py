@@ -108,7 +108,8 @@ class ComplaintRequest(BaseModel):
     send_copy: YesNo = Field(False, description="Put the complaint text in the confirmation.")
     website: str = Field("", max_length=200, description="Honeypot: people leave it empty.")
     form_started_at: int | None = Field(
-        None, description="When the page showed the form, in ms since the epoch (set by script).")
+        None, ge=0, le=10**13,
+        description="When the page showed the form, in ms since the epoch (set by script).")
 
     @model_validator(mode="before")
     @classmethod

@@ -26,6 +26,9 @@ from complaint_form.references import is_reference, new_reference
 
 IDEMPOTENCY = IdempotencyConfig(
     event_key_jmespath="submission_id",
+    # A repeat must be the same submission: another body under a used id gets no earlier
+    # complaint's answer (IdempotencyValidationError).
+    payload_validation_jmespath="@",
     raise_on_no_idempotency_key=True,
     expires_after_seconds=24 * 3600,
 )

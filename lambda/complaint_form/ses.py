@@ -18,6 +18,7 @@ class Email:
     subject: str
     text: str
     html: str
+    reply_to: str | None = None  # where a reply goes: the sender's address takes none
 
 
 class EmailNotSentError(Exception):
@@ -41,6 +42,7 @@ class Mailer:
             answer = self.client.send_email(
                 FromEmailAddress=self.sender,
                 Destination={"ToAddresses": [email.to]},
+                ReplyToAddresses=[email.reply_to] if email.reply_to else [],
                 Content={"Simple": {
                     "Subject": {"Data": email.subject, "Charset": "UTF-8"},
                     "Body": {"Text": {"Data": email.text, "Charset": "UTF-8"},

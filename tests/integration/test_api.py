@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from complaint_form.dependencies import Dependencies
+from complaint_form.emails import EmailRenderer
+from complaint_form.models import StoredComplaint
 from complaint_form.settings import Settings
 
+from devserver.backend import OutboxMailer
 from tests.backend import (
     RECEIVED,
     LambdaContext,
@@ -105,6 +109,33 @@ def test_post_complaint_repeated_submission_id_stores_one_complaint(aws: Setting
     assert len(sent_emails()) == 2
 
 
+def test_post_complaint_same_submission_id_with_other_answers_is_a_conflict(
+        aws: Settings) -> None:
+    # GIVEN a complaint accepted under a submission id
+    first = body_of(invoke(json_event(complaint_body())))
+    # WHEN another body arrives under the same id
+    answer = invoke(json_event(complaint_body(description="Een heel andere klacht.")))
+    # THEN it is a conflict that names no earlier kenmerk, and nothing more is stored or sent
+    assert answer["statusCode"] == 409
+    assert first["reference"] not in answer["body"]
+    assert len(stored_items(aws.table_name)) == 1
+    assert len(sent_emails()) == 2
+
+
+def test_confirmation_reply_goes_to_the_complaints_body(aws: Settings, tmp_path: Path) -> None:
+    # GIVEN the ontvangstbevestiging, sent from a no-reply address
+    invoke(json_event(complaint_body()))
+    [item] = stored_items(aws.table_name)
+    email = EmailRenderer(aws.notification_email).confirmation(
+        StoredComplaint.model_validate(item))
+    # WHEN it is sent (and kept as .eml, as `make serve` does)
+    OutboxMailer(aws.sender_email, tmp_path).send(email)
+    # THEN a reply goes to the complaints body's address
+    assert email.reply_to == "info@klachtenportaalzorg.nl"
+    [eml] = tmp_path.glob("*.eml")
+    assert b"Reply-To: info@klachtenportaalzorg.nl" in eml.read_bytes()
+
+
 def test_post_complaint_advice_has_no_judgement_term(aws: Settings) -> None:
     receipt = body_of(invoke(json_event(complaint_body(kind="advies"))))
     assert receipt["judgement_by"] is None
@@ -142,7 +173,7 @@ def test_post_complaint_without_regime_choice_for_a_single_regime_provider(aws: 
         ({"role": "vertegenwoordiger"}, "client_name", "Vul de naam in van de cliënt"),
         ({"role": "vertegenwoordiger", "client_name": "Tim"}, "relation", "relatie"),
         ({"contact_preference": "telefoon", "phone": None}, "phone", "als we je mogen bellen"),
-        ({"extra_field": "x"}, "extra_field", "veld dat we niet kennen"),
+        ({"extra_field": "x"}, "form", "veld dat we niet kennen"),
     ],
 )
 def test_post_complaint_invalid_field_gets_its_dutch_message_and_stores_nothing(

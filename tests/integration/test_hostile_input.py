@@ -60,7 +60,9 @@ CORPUS: list[tuple[str, Any, int, str | None]] = [
     ("CRLF in e-mail address", complaint_body(email="sanne@example.nl\r\nBcc: x@example.nl"),
      422, "email"),
     ("SQL-looking provider", complaint_body(provider="x' OR '1'='1"), 422, "provider"),
-    ("unknown field", complaint_body(is_admin=True), 422, "is_admin"),
+    ("unknown field", complaint_body(is_admin=True), 422, "form"),
+    ("number too large for any field", complaint_body(form_started_at=10**400), 422, "form"),
+    ("negative start time", complaint_body(form_started_at=-1), 422, "form"),
     ("missing consent", complaint_body(consent=None), 422, "consent"),
     ("consent refused", complaint_body(consent=False), 422, "consent"),
     ("unknown provider", complaint_body(provider="bestaat-niet"), 422, "provider"),
@@ -118,3 +120,11 @@ def test_only_documented_content_types_are_accepted(aws: Settings, content_type:
     response = invoke(http_event(body=body, content_type=content_type))
     assert response["statusCode"] == 415, response["body"][:300]
     assert stored_items(aws.table_name) == []
+
+
+def test_hostile_input_does_not_name_an_unknown_field_back(aws: Settings) -> None:
+    # GIVEN a field the form does not have, named with markup
+    response = invoke(json_event(complaint_body(**{"<b>is_admin</b>": True})))
+    # WHEN refused THEN the answer does not carry the name back
+    assert response["statusCode"] == 422
+    assert "is_admin" not in response["body"]
