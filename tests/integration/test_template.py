@@ -155,3 +155,22 @@ def test_site_is_private_behind_cloudfront_with_security_headers(stack: dict[str
     assert f"connect-src 'self' {api_origin};" in csp
     assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp.split(
         "script-src")[1].split(";")[0]
+
+
+def test_alarm_topic_is_under_a_key_cloudwatch_may_use_for_this_account(
+        stack: dict[str, Any]) -> None:
+    # GIVEN the topic every alarm publishes to
+    [topic] = resources_of(stack, "AWS::SNS::Topic").values()
+    alarms = resources_of(stack, "AWS::CloudWatch::Alarm")
+    assert alarms and all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+    # THEN it is encrypted with a customer-managed key of the stack (CloudWatch cannot use an
+    # AWS-managed one such as alias/aws/sns)
+    key_name = topic["KmsMasterKeyId"]["Ref"]
+    key = stack["Resources"][key_name]
+    assert key["Type"] == "AWS::KMS::Key"
+    # AND that key lets CloudWatch encrypt for this account's alarms only
+    [grant] = [s for s in key["Properties"]["KeyPolicy"]["Statement"]
+               if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(grant["Action"])
+    assert grant["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
