@@ -10,6 +10,7 @@ import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 """A slug or registry key: lowercase letters and digits, joined by single hyphens."""
@@ -39,10 +40,16 @@ def _valid_phone(value: str) -> str:
 def _valid_email(value: str) -> str:
     from email_validator import EmailNotValidError, validate_email
 
+    # SES delivers only to addresses whose part before the @ is ASCII; a domain with other
+    # letters (bücher.nl) is kept in the ASCII form mail servers use (xn--bcher-kva.nl).
+    if not value.partition("@")[0].isascii():
+        raise PydanticCustomError(
+            "email_not_ascii", "not a deliverable email address: only ASCII before the @-sign")
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        found = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise ValueError(f"not a valid email address: {exc}") from exc
+    return found.ascii_email or found.normalized
 
 
 def _normal_postcode(value: object) -> object:

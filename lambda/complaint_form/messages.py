@@ -51,6 +51,9 @@ FIELDS: dict[str, tuple[str, str, str]] = {
                       "Het formulier is niet goed verstuurd. Laad de pagina opnieuw."),
 }
 
+EMAIL_NOT_ASCII = ("We kunnen geen e-mail sturen naar een adres met letters als é of ü vóór "
+                   "de @. Vul een e-mailadres in met alleen gewone letters, cijfers en tekens "
+                   "vóór de @.")
 UNKNOWN_FIELD = "Het formulier bevat een veld dat we niet kennen. Laad de pagina opnieuw."
 GENERAL = "Het formulier is niet goed verstuurd. Laad de pagina opnieuw en probeer het nog eens."
 
@@ -77,6 +80,8 @@ def message_for(field: str, error_type: str, ctx: Mapping[str, Any] | None = Non
         return f"{label(field)}: gebruik hoogstens {ctx['max_length']} tekens."
     if error_type == "string_too_short":
         return missing(field)
+    if error_type == "email_not_ascii":
+        return EMAIL_NOT_ASCII
     return invalid(field)
 
 

@@ -136,6 +136,26 @@ def test_confirmation_reply_goes_to_the_complaints_body(aws: Settings, tmp_path:
     assert b"Reply-To: info@klachtenportaalzorg.nl" in eml.read_bytes()
 
 
+def test_post_complaint_sends_to_an_international_domain_in_its_ascii_form(
+        aws: Settings) -> None:
+    # GIVEN an address at a domain with a letter outside ASCII
+    invoke(json_event(complaint_body(email="sanne@bücher.nl")))
+    # THEN it is stored and sent in the form mail servers use
+    [item] = stored_items(aws.table_name)
+    assert item["complainant"]["email"] == "sanne@xn--bcher-kva.nl"
+    assert ["sanne@xn--bcher-kva.nl"] in [email.to for email in sent_emails()]
+
+
+def test_post_complaint_refuses_letters_ses_cannot_deliver_to_with_a_dutch_message(
+        aws: Settings) -> None:
+    # GIVEN an address with a letter outside ASCII before the @ WHEN sent
+    answer = invoke(json_event(complaint_body(email="jän@example.nl")))
+    # THEN the form says why, and nothing is stored
+    assert answer["statusCode"] == 422
+    assert "letters als é of ü vóór de @" in body_of(answer)["errors"]["email"]
+    assert stored_items(aws.table_name) == []
+
+
 def test_post_complaint_advice_has_no_judgement_term(aws: Settings) -> None:
     receipt = body_of(invoke(json_event(complaint_body(kind="advies"))))
     assert receipt["judgement_by"] is None

@@ -59,6 +59,8 @@ CORPUS: list[tuple[str, Any, int, str | None]] = [
      422, "name"),
     ("CRLF in e-mail address", complaint_body(email="sanne@example.nl\r\nBcc: x@example.nl"),
      422, "email"),
+    ("letters SES cannot deliver to before the @", complaint_body(email="jän@example.nl"),
+     422, "email"),
     ("SQL-looking provider", complaint_body(provider="x' OR '1'='1"), 422, "provider"),
     ("unknown field", complaint_body(is_admin=True), 422, "form"),
     ("number too large for any field", complaint_body(form_started_at=10**400), 422, "form"),

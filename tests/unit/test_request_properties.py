@@ -28,7 +28,10 @@ printable = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"),
 
 def is_own_message(field: str, text: str) -> bool:
     """Whether `text` is one of the messages written for `field` on the form."""
-    return text in {messages.missing(field), messages.invalid(field)} or text.startswith(
+    own = {messages.missing(field), messages.invalid(field)}
+    if field == "email":
+        own.add(messages.EMAIL_NOT_ASCII)
+    return text in own or text.startswith(
         f"{messages.label(field)}: gebruik hoogstens ")
 
 
