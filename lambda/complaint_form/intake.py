@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from complaint_form import messages
 from complaint_form.models import (
+    AMSTERDAM,
     EMAIL_KINDS,
     ComplaintDeadlines,
     ComplaintDetails,
@@ -22,7 +22,6 @@ from complaint_form.models import (
 if TYPE_CHECKING:
     from klachtenportaal.registry import Provider, Registry
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class SubmissionInvalidError(Exception):

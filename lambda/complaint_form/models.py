@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import NAMESPACE_URL, uuid5
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +21,8 @@ from pydantic import (
 
 from klachtenportaal.fields import EmailAddress, Key, PhoneNumber
 
+# Dates are the complainant's: Dutch time, whatever the clock of the machine (UTC on Lambda).
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _CONTENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://klachtenportaalzorg.nl/klacht")
 # Bidirectional overrides and isolates can make text read differently from what it says.
@@ -49,7 +52,7 @@ def _lines_of_text(value: str) -> str:
 
 
 def _not_in_future(value: date) -> date:
-    if value > date.today():
+    if value > datetime.now(AMSTERDAM).date():
         raise ValueError("date lies in the future")
     return value
 

@@ -6,6 +6,7 @@ import pytest
 from complaint_form import messages
 from complaint_form.models import ComplaintRequest
 from complaint_form.references import ALPHABET, is_reference, new_reference
+from freezegun import freeze_time
 from pydantic import ValidationError
 
 from tests.backend import complaint_body
@@ -107,3 +108,21 @@ def test_settings_refuse_an_address_without_domain(monkeypatch: pytest.MonkeyPat
     # WHEN the settings are read, THEN they stop with the setting named
     with pytest.raises(ValidationError, match="sender_email"):
         Settings()
+
+
+@pytest.mark.parametrize(("utc_now", "occurred_on", "accepted"), [
+    ("2026-12-02 23:30", "2026-12-03", True),   # 00:30 on the 3rd in Amsterdam (CET)
+    ("2026-12-02 23:30", "2026-12-04", False),
+    ("2026-06-30 22:30", "2026-07-01", True),   # 00:30 on 1 July in Amsterdam (CEST)
+])
+def test_complaint_request_counts_today_as_amsterdam_does(utc_now: str, occurred_on: str,
+                                                          accepted: bool) -> None:
+    # GIVEN the machine's clock in UTC, just after midnight in Amsterdam
+    with freeze_time(utc_now):
+        # WHEN a complainant gives today's Dutch date THEN it is not "in the future"
+        if accepted:
+            assert str(ComplaintRequest.model_validate(
+                complaint_body(occurred_on=occurred_on)).occurred_on) == occurred_on
+        else:
+            with pytest.raises(ValidationError):
+                ComplaintRequest.model_validate(complaint_body(occurred_on=occurred_on))
