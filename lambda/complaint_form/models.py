@@ -32,10 +32,13 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 def _reject_controls(value: str, *, multiline: bool) -> str:
     allowed = {"\n", "\t"} if multiline else set()
     value = value.replace("\r\n", "\n") if multiline else value
+    # A name is one visible line: invisible format characters (zero-width spaces and joiners,
+    # soft hyphens) and line or paragraph separators could make two names look alike.
+    refused = {"Cc", "Cs"} if multiline else {"Cc", "Cs", "Cf", "Zl", "Zp"}
     for char in value:
         if char in allowed:
             continue
-        if unicodedata.category(char) in {"Cc", "Cs"} or _BIDI_CONTROLS.match(char):
+        if unicodedata.category(char) in refused or _BIDI_CONTROLS.match(char):
             raise ValueError("control characters are not allowed")
     return value
 
