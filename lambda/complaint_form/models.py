@@ -25,6 +25,9 @@ from klachtenportaal.fields import EmailAddress, Key, PhoneNumber
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _CONTENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://klachtenportaalzorg.nl/klacht")
+# Without script, the same content sent again within this window counts as a repeat (a double
+# click, a reload); sent later, it is a new complaint, not the old one's kenmerk.
+_REPEAT_WINDOW_SECONDS = 600
 # Bidirectional overrides and isolates can make text read differently from what it says.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
@@ -141,10 +144,12 @@ class ComplaintRequest(BaseModel):
 
     @model_validator(mode="after")
     def _derive_submission_id(self) -> ComplaintRequest:
-        # Without script the page cannot make an id; the same content then counts as a repeat.
+        # Without script the page cannot make an id; the same content sent within a short
+        # window then counts as a repeat.
         if self.submission_id is None:
             content = self.model_dump_json(exclude={"submission_id", "form_started_at"})
-            self.submission_id = str(uuid5(_CONTENT_NAMESPACE, content))
+            window = int(datetime.now(AMSTERDAM).timestamp()) // _REPEAT_WINDOW_SECONDS
+            self.submission_id = str(uuid5(_CONTENT_NAMESPACE, f"{window}:{content}"))
         return self
 
     def consistency_errors(self) -> dict[str, str]:

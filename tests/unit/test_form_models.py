@@ -126,3 +126,18 @@ def test_complaint_request_counts_today_as_amsterdam_does(utc_now: str, occurred
         else:
             with pytest.raises(ValidationError):
                 ComplaintRequest.model_validate(complaint_body(occurred_on=occurred_on))
+
+
+@pytest.mark.parametrize(("first", "again", "repeat"), [
+    ("2026-12-02 12:00:00", "2026-12-02 12:05:00", True),   # a reload minutes later
+    ("2026-12-02 12:00:00", "2026-12-02 14:00:00", False),  # the same words, hours later
+])
+def test_complaint_request_without_script_counts_the_same_content_as_a_repeat_only_briefly(
+        first: str, again: str, repeat: bool) -> None:
+    # GIVEN the same content sent twice without script (no submission id)
+    with freeze_time(first):
+        one = ComplaintRequest.model_validate(complaint_body(submission_id=None))
+    with freeze_time(again):
+        two = ComplaintRequest.model_validate(complaint_body(submission_id=None))
+    # THEN it is one submission within minutes, and two after that
+    assert (one.submission_id == two.submission_id) == repeat
