@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -29,14 +30,15 @@ def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
     and the client is not told that nothing was stored.
     """
     emails = dict(complaint.emails)
-    if all(record.status == "sent" for record in emails.values()):
+    now = deps.clock()
+    if all(record.settled for record in emails.values()):
         # Still in the retry index: the write that took it out must have failed.
         with _saving(complaint.reference):
             deps.repository.leave_retry_index(complaint.reference)
         return complaint
     handled: dict[EmailKind, EmailRecord] = {}
     for kind in EMAIL_KINDS:
-        if emails[kind].status == "sent":
+        if emails[kind].settled or not retry_due(emails[kind], now, deps):
             continue
         if not claimed:
             try:
@@ -66,9 +68,22 @@ def _saving(reference: str) -> Iterator[None]:
         metrics.add_metric(name="EmailStateNotSaved", unit=MetricUnit.Count, value=1)
 
 
+def retry_due(record: EmailRecord, now: datetime, deps: Dependencies) -> bool:
+    """Whether a pending e-mail may be tried now. The retry runs every few minutes; after
+    the n-th failed attempt an e-mail waits (2^(n-1) - 1) times the set wait besides: 0, 5,
+    15, 35 ... minutes with a wait of 5, so an address that cannot take mail is not tried
+    every run, and a passing fault is retried at once."""
+    if record.status != "pending" or record.tried_at is None:
+        return True
+    waits = 2 ** max(record.attempts - 1, 0) - 1
+    return now >= record.tried_at + timedelta(
+        seconds=waits * deps.settings.email_retry_wait_seconds)
+
+
 def _send(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> EmailRecord:
-    """Send one e-mail: its record, sent or pending."""
+    """Send one e-mail: its record, sent, pending, or failed after the last attempt."""
     attempts = complaint.emails[kind].attempts + 1
+    now = deps.clock()
     try:
         message_id = deps.mailer.send(_email(kind, complaint, deps))
     except Exception as exc:
@@ -76,11 +91,17 @@ def _send(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> Em
         # a fault in rendering it) leaves the e-mail pending for the retry and alarms,
         # instead of telling the client their accepted complaint failed.
         error = str(exc) if isinstance(exc, EmailNotSentError) else type(exc).__name__
+        if attempts >= deps.settings.email_max_attempts:
+            logger.error("email_failed", reference=complaint.reference, email=kind,
+                         error=error, attempts=attempts)
+            metrics.add_metric(name="EmailFailed", unit=MetricUnit.Count, value=1)
+            return EmailRecord(status="failed", attempts=attempts, tried_at=now,
+                               last_error=error)
         logger.warning("email_pending", reference=complaint.reference, email=kind, error=error)
         metrics.add_metric(name="EmailPending", unit=MetricUnit.Count, value=1)
-        return EmailRecord(status="pending", attempts=attempts, last_error=error)
+        return EmailRecord(status="pending", attempts=attempts, tried_at=now, last_error=error)
     logger.info("email_sent", reference=complaint.reference, email=kind)
-    return EmailRecord(status="sent", message_id=message_id, sent_at=deps.clock(),
+    return EmailRecord(status="sent", message_id=message_id, sent_at=now, tried_at=now,
                        attempts=attempts)
 
 

@@ -220,7 +220,7 @@ class ComplaintRepository:
             for index, record in enumerate(records.values())}
         update = "SET " + ", ".join(f"emails.#k{index} = :r{index}"
                                     for index in range(len(records)))
-        done = all(record.status == "sent" for record in records.values())
+        done = all(record.settled for record in records.values())
         if not done:
             update += ", email_pending = if_not_exists(email_pending, :since)"
             values[":since"] = {"S": now.isoformat()}
@@ -238,16 +238,17 @@ class ComplaintRepository:
                 self.leave_retry_index(reference)
 
     def leave_retry_index(self, reference: str) -> None:
-        """Out of the retry index, if every e-mail is sent: checked in the same write, so an
-        e-mail another worker has just left pending keeps the complaint in."""
+        """Out of the retry index, if every e-mail is settled (sent or given up): checked in
+        the same write, so an e-mail another worker has just left pending keeps it in."""
         names = {"#s": "status", **{f"#k{index}": kind for index, kind in enumerate(EMAIL_KINDS)}}
-        condition = " AND ".join(f"emails.#k{index}.#s = :sent"
+        condition = " AND ".join(f"emails.#k{index}.#s IN (:sent, :failed)"
                                  for index in range(len(EMAIL_KINDS)))
         try:
             self.client.update_item(
                 TableName=self.table_name, Key=_key(reference),
                 UpdateExpression="REMOVE email_pending", ConditionExpression=condition,
-                ExpressionAttributeNames=names, ExpressionAttributeValues={":sent": {"S": "sent"}})
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={":sent": {"S": "sent"}, ":failed": {"S": "failed"}})
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc

@@ -202,12 +202,21 @@ class StoredModel(BaseModel):
 
 
 class EmailRecord(StoredModel):
-    status: Literal["pending", "sending", "sent"] = "pending"
+    """What became of one e-mail: sent, being sent, waiting for the retry (pending), or given
+    up after the last attempt the settings allow (failed: staff must reach the person)."""
+
+    status: Literal["pending", "sending", "sent", "failed"] = "pending"
     message_id: str | None = None
     sent_at: datetime | None = None
     claimed_at: datetime | None = None
+    tried_at: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more will be tried: sent, or given up."""
+        return self.status in ("sent", "failed")
 
 
 class Person(StoredModel):

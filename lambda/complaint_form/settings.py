@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     retention_days: PositiveInt = 730
     max_body_bytes: PositiveInt = 64_000
     min_fill_seconds: int = Field(3, ge=0)
+    # An e-mail SES refused is tried again by the scheduled retry, waiting longer each time
+    # (delivery.retry_due), and given up after this many attempts, with an alarm.
+    email_max_attempts: PositiveInt = 8
+    email_retry_wait_seconds: PositiveInt = 300
 
 
 @lru_cache(maxsize=1)

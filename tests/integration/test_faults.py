@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from botocore.exceptions import ClientError
 from complaint_form.dependencies import Dependencies
 
 from tests.backend import (
+    RECEIVED,
     complaint_body,
     invoke,
     json_event,
@@ -226,3 +228,32 @@ def test_storage_failing_after_the_complaint_is_stored_still_answers_with_its_re
     assert len(sent_emails()) == 2
     # AND the e-mails stay claimed, so a retry right away sends nothing again
     assert retry_pending_emails() == 0
+
+
+def test_retry_waits_longer_after_each_failure_and_gives_up_with_an_alarm(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.service import retry_pending_emails
+
+    # GIVEN an address SES never accepts mail for, and a retry every 5 minutes for a day
+    failing = Failing(deps.mailer.client, "send_email", "MessageRejected", times=10_000)
+    monkeypatch.setattr(deps.mailer, "_client", failing)
+    invoke(json_event(complaint_body()))
+    tried_at: list[datetime] = []
+    for run in range(1, 24 * 12):
+        now = RECEIVED + timedelta(minutes=5 * run)
+        monkeypatch.setattr(deps, "clock", lambda now=now: now)
+        before = failing.remaining
+        retry_pending_emails()
+        if failing.remaining < before:
+            tried_at.append(now)
+    # THEN the attempts come further apart each time (not every run) ...
+    gaps = [(b - a).total_seconds() / 60 for a, b in pairwise(tried_at)]
+    assert gaps == sorted(gaps) and gaps[-1] > gaps[0], gaps
+    # ... and stop at the set number of attempts: the e-mails are failed, out of the retry
+    # index, so the complaints body's alarm (EmailFailed) tells staff to reach the person
+    [item] = stored_items(deps.settings.table_name)
+    limit = deps.settings.email_max_attempts
+    assert {r["status"] for r in item["emails"].values()} == {"failed"}
+    assert {int(r["attempts"]) for r in item["emails"].values()} == {limit}
+    assert "email_pending" not in item
+    assert len(tried_at) == limit - 1
