@@ -126,7 +126,7 @@ def _answers(**described: str) -> dict[int, Any]:
 def post_complaint(complaint: ComplaintRequest) -> Response[str]:
     if not _content_type_documented():
         raise UnsupportedContentTypeError
-    receipt = submit_complaint(request=complaint)
+    receipt = submit_complaint(request=complaint, scripted=not _is_form_post())
     if _answer_in_html():
         location = f"{API_PATH}/{receipt.reference}/ontvangstbevestiging"
         return Response(status_code=HTTPStatus.SEE_OTHER, headers={"Location": location},
@@ -215,6 +215,10 @@ def answer_error(error: Exception) -> Response[str]:
         if any(failure.get("type") == "json_invalid" or failure.get("loc") == ("body",)
                for failure in failures):
             answer = UNREADABLE
+        elif any(tuple(failure.get("loc", ())) == ("body", "form_started_at")
+                 for failure in failures):
+            # Only the page's script sets it, always to a time: anything else is no person.
+            answer = ANSWERS[SpamRejectedError]
         else:
             answer, errors = INVALID, messages.field_messages(failures)
     elif isinstance(error, SubmissionInvalidError):

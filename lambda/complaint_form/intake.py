@@ -36,10 +36,15 @@ class SpamRejectedError(Exception):
     """The honeypot was filled or the form was sent faster than a person can."""
 
 
-def spam_sign(request: ComplaintRequest, now: datetime, min_fill_seconds: int) -> str | None:
-    """Why the submission looks like spam ("honeypot", "too_fast"), or None."""
+def spam_sign(request: ComplaintRequest, now: datetime, min_fill_seconds: int, *,
+              scripted: bool) -> str | None:
+    """Why the submission looks like spam ("honeypot", "no_start_time", "too_fast"), or None.
+    `scripted`: sent as JSON, which only the page's script does, and always with the time the
+    form was shown; without script the honeypot and the limits do the work."""
     if request.website:
         return "honeypot"
+    if scripted and request.form_started_at is None:
+        return "no_start_time"
     if (request.form_started_at is not None
             and now.timestamp() - request.form_started_at / 1000 < min_fill_seconds):
         return "too_fast"

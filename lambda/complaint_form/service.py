@@ -38,9 +38,10 @@ class ComplaintNotFoundError(Exception):
     """No complaint has this reference."""
 
 
-def submit_complaint(*, request: ComplaintRequest,
+def submit_complaint(*, request: ComplaintRequest, scripted: bool = True,
                      deps: Dependencies | None = None) -> SubmissionReceipt:
-    """Accept one form submission: store it, then confirm it by e-mail.
+    """Accept one form submission: store it, then confirm it by e-mail. `scripted`: sent by
+    the page's script (JSON), not as a plain form post.
 
     Idempotent on `request.submission_id`: a repeat gets the first answer.
     """
@@ -48,13 +49,15 @@ def submit_complaint(*, request: ComplaintRequest,
     idempotent = idempotent_function(
         data_keyword_argument="request", config=IDEMPOTENCY, persistence_store=deps.idempotency,
         output_serializer=PydanticSerializer(model=SubmissionReceipt))
-    receipt: SubmissionReceipt = idempotent(_submit)(request=request, deps=deps)
+    receipt: SubmissionReceipt = idempotent(_submit)(request=request, scripted=scripted,
+                                                     deps=deps)
     return receipt
 
 
-def _submit(*, request: ComplaintRequest, deps: Dependencies) -> SubmissionReceipt:
+def _submit(*, request: ComplaintRequest, scripted: bool,
+            deps: Dependencies) -> SubmissionReceipt:
     now = deps.clock()
-    sign = spam_sign(request, now, deps.settings.min_fill_seconds)
+    sign = spam_sign(request, now, deps.settings.min_fill_seconds, scripted=scripted)
     if sign:
         metrics.add_metric(name="SpamRejected", unit=MetricUnit.Count, value=1)
         logger.info("submission_rejected_as_spam", sign=sign)

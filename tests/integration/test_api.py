@@ -88,14 +88,19 @@ def test_post_complaint_escapes_markup_in_the_html_email(aws: Settings) -> None:
 
 def test_post_complaint_around_easter_and_kings_day_shifts_contact_date(
         deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN a complaint on Thursday 2 April 2026 (Good Friday and Easter Monday follow)
-    monkeypatch.setattr(deps, "clock", lambda: datetime(2026, 4, 2, 8, 0, tzinfo=UTC))
-    receipt = body_of(invoke(json_event(complaint_body())))
+    # GIVEN a complaint on Thursday 2 April 2026 (Good Friday and Easter Monday follow), its
+    # form shown a minute before
+    now = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+    monkeypatch.setattr(deps, "clock", lambda: now)
+    started = int(now.timestamp() - 60) * 1000
+    receipt = body_of(invoke(json_event(complaint_body(form_started_at=started))))
     assert receipt["contact_by"] == "2026-04-13"
     # AND one on Thursday 23 April 2026 (King's Day on Monday 27 April)
-    monkeypatch.setattr(deps, "clock", lambda: datetime(2026, 4, 23, 8, 0, tzinfo=UTC))
+    later = datetime(2026, 4, 23, 8, 0, tzinfo=UTC)
+    monkeypatch.setattr(deps, "clock", lambda: later)
     receipt = body_of(invoke(json_event(complaint_body(
-        submission_id="9b2f0c1e-0000-4000-8000-000000000001"))))
+        submission_id="9b2f0c1e-0000-4000-8000-000000000001",
+        form_started_at=int(later.timestamp() - 60) * 1000))))
     assert receipt["contact_by"] == "2026-05-01"
 
 
