@@ -523,7 +523,9 @@ def warm_lambda(requests: int = 500) -> Iterator[tuple[str, Replay]]:
         own, total, sample = [], [], []
         for number in range(requests + 20):
             submission_id = str(uuid.uuid4())
-            event = {**template, "body": json.dumps({**body, "submission_id": submission_id})}
+            # An address per submission: one address may send only a few a day.
+            event = {**template, "body": json.dumps({**body, "submission_id": submission_id,
+                                                     "email": f"klager{number}@example.nl"})}
             with recorded_aws_calls() as calls:
                 start = time.perf_counter()
                 response = lambda_handler(event, LambdaContext())
@@ -613,7 +615,9 @@ def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 10
 
         def client(remaining: Iterator[int]) -> None:
             for _ in iter(lambda: next(remaining, None), None):
-                data = json.dumps({**body, "submission_id": str(uuid.uuid4())}).encode()
+                submission = str(uuid.uuid4())
+                data = json.dumps({**body, "submission_id": submission,
+                                   "email": f"klager.{submission[:8]}@example.nl"}).encode()
                 request = urllib.request.Request(base + "/api/klachten", data=data, headers={
                     "Content-Type": "application/json"})
                 try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,11 @@ def invoke(event: dict[str, Any]) -> dict[str, Any]:
 def load_event(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((EVENTS / name).read_text(encoding="utf-8"))
     return data
+
+
+def new_address() -> str:
+    """An address of its own for a test's complaint: one address may send only a few a day."""
+    return f"sanne.{uuid.uuid4().hex[:12]}@example.nl"
 
 
 def complaint_body(**changes: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
@@ -29,7 +29,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from complaint_form import messages
 from complaint_form.dependencies import get_dependencies
-from complaint_form.dynamodb import StorageUnavailableError
+from complaint_form.dynamodb import AddressLimitReachedError, StorageUnavailableError
 from complaint_form.intake import SpamRejectedError, SubmissionInvalidError
 from complaint_form.models import ComplaintRequest, ErrorResponse, ReceiptResponse
 from complaint_form.observability import logger, metrics
@@ -121,6 +121,8 @@ def _answers(**described: str) -> dict[int, Any]:
               s409="The same submission is being processed",
               s413="Body too large",
               s415="Unsupported content type",
+              s429="This e-mail address sent as many submissions today as allowed; "
+                   "nothing stored",
               s422="Invalid fields, with one Dutch message per field",
               s503="Storage unavailable; nothing stored, try again"))
 def post_complaint(complaint: ComplaintRequest) -> Response[str]:
@@ -192,6 +194,11 @@ ANSWERS: dict[type[Exception], Answer] = {
         HTTPStatus.CONFLICT, "Al bezig",
         "Je formulier wordt al verwerkt. Wacht een paar seconden en laad de pagina opnieuw.",
         retry_after=5),
+    AddressLimitReachedError: Answer(
+        HTTPStatus.TOO_MANY_REQUESTS, "Vandaag al vaker verstuurd",
+        "Met dit e-mailadres is vandaag al een paar keer een formulier verstuurd. Er is niets "
+        "bewaard. Wil je nog iets doorgeven? Bel {phone} ({phone_hours}) of mail naar "
+        "{email}.", retry_after=3600),
     IdempotencyValidationError: Answer(
         HTTPStatus.CONFLICT, "Formulier al verstuurd",
         "Dit formulier is al eerder verstuurd, met andere antwoorden. Laad de pagina opnieuw "
@@ -243,6 +250,14 @@ def answer_error(error: Exception) -> Response[str]:
 
 def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
     headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
+    if "{" in answer.message:
+        # A message that offers another way names the complaints body's own contacts.
+        from klachtenportaal.formatting import format_phone
+
+        portal = get_dependencies().registry.portal
+        answer = replace(answer, message=answer.message.format(
+            phone=format_phone(portal.phone), phone_hours=portal.phone_hours,
+            email=portal.email))
     if not _answer_in_html():
         body = ErrorResponse(message=answer.message, errors=errors)
         return Response(status_code=answer.status, content_type=content_types.APPLICATION_JSON,

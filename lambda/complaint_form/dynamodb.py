@@ -9,9 +9,10 @@ reference that submission got.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
@@ -44,6 +45,10 @@ class ReferenceTakenError(Exception):
 
 class EmailAlreadyClaimedError(Exception):
     """Another worker is sending this e-mail or has sent it."""
+
+
+class AddressLimitReachedError(Exception):
+    """This e-mail address was given as many times today as the limit allows."""
 
 
 def table_definitions(table_name: str, idempotency_table_name: str) -> list[dict[str, Any]]:
@@ -142,6 +147,28 @@ class ComplaintRepository:
                 self.claim_submission(complaint.submission_id, complaint.reference,
                                       complaint.expires_at, replace=True)
         raise ReferenceTakenError("no free reference found")
+
+    def count_address(self, address: str, day: date, limit: int) -> None:
+        """Count one more submission with `address` on `day`; AddressLimitReachedError when
+        `limit` were counted already. Counted on a hash of the address, forgotten after two
+        days (TTL), so the table keeps no list of addresses."""
+        # name+anything@ reaches the same mailbox as name@ at most providers: one address.
+        local, _, domain = address.strip().lower().rpartition("@")
+        digest = hashlib.sha256(f"{local.split('+')[0]}@{domain}".encode()).hexdigest()
+        expires = datetime.combine(day + timedelta(days=2), datetime.min.time(), UTC)
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": f"ADRES#{digest}"}, "sk": {"S": f"DAG#{day.isoformat()}"}},
+                UpdateExpression="ADD submissions :one SET expires_at = :expires",
+                ConditionExpression="attribute_not_exists(submissions) OR submissions < :limit",
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"}, ":limit": {"N": str(limit)},
+                    ":expires": {"N": str(int(expires.timestamp()))}})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise AddressLimitReachedError from exc
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
     def claim_submission(self, submission_id: str, reference: str, expires_at: int,
                          *, replace: bool = False) -> str:

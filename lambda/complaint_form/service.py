@@ -20,7 +20,12 @@ from complaint_form.intake import (
     receipt_of,
     spam_sign,
 )
-from complaint_form.models import ComplaintRequest, StoredComplaint, SubmissionReceipt
+from complaint_form.models import (
+    AMSTERDAM,
+    ComplaintRequest,
+    StoredComplaint,
+    SubmissionReceipt,
+)
 from complaint_form.observability import logger, metrics
 from complaint_form.references import is_reference, new_reference
 
@@ -63,6 +68,8 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
         logger.info("submission_rejected_as_spam", sign=sign)
         raise SpamRejectedError
     provider = provider_of(request, deps.registry)
+    deps.repository.count_address(request.email, now.astimezone(AMSTERDAM).date(),
+                                  deps.settings.submissions_per_address_per_day)
     complaint = new_complaint(request, provider, deps.registry, reference=new_reference(),
                               now=now, retention_days=deps.settings.retention_days)
     complaint, earlier = deps.repository.add_once(complaint, new_reference)

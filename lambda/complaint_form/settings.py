@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     min_fill_seconds: int = Field(3, ge=0)
     # An e-mail SES refused is tried again by the scheduled retry, waiting longer each time
     # (delivery.retry_due), and given up after this many attempts, with an alarm.
+    # Submissions a day with one e-mail address: more than a person sends, fewer than an
+    # attacker mailing a stranger needs.
+    submissions_per_address_per_day: PositiveInt = 3
     email_max_attempts: PositiveInt = 8
     email_retry_wait_seconds: PositiveInt = 300
 

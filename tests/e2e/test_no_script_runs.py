@@ -8,7 +8,7 @@ from email import message_from_bytes, policy
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.backend import complaint_body
+from tests.backend import complaint_body, new_address
 from tests.local_product import LocalProduct
 
 SCRIPT = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
@@ -27,7 +27,8 @@ def test_script_in_free_text_runs_neither_on_confirmation_nor_in_email(
     page.fill("#client_name", "Tim")
     page.fill("#relation", "vader")
     page.fill("#name", "Sanne")
-    page.fill("#email", "sanne@example.nl")
+    address = new_address()
+    page.fill("#email", address)
     page.fill("#description", SCRIPT)
     page.fill("#desired_outcome", SCRIPT)
     page.check("#discussed_with_provider-nee")
@@ -40,7 +41,7 @@ def test_script_in_free_text_runs_neither_on_confirmation_nor_in_email(
     assert not ran(page)
     # The ontvangstbevestiging quotes the text; opened as a page, nothing of it runs.
     [path] = [p for p in product.emails() if reference in p.name and
-              b"sanne@example.nl" in p.read_bytes()]
+              address.encode() in p.read_bytes()]
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
     html = message.get_body(preferencelist=("html",))
     assert html is not None
@@ -55,7 +56,8 @@ def test_script_in_a_rejected_name_does_not_run_on_the_error_page(
         browser: Browser, product: LocalProduct) -> None:
     # GIVEN the form posted without JavaScript, with script as the name
     fields = {key: ("ja" if value is True else str(value))
-              for key, value in complaint_body(name=SCRIPT, submission_id=None).items()
+              for key, value in complaint_body(name=SCRIPT, submission_id=None,
+                                                        email=new_address()).items()
               if value is not False and value is not None}
     request = urllib.request.Request(
         product.url + "api/klachten", data=urllib.parse.urlencode(fields).encode(),

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,33 @@ def test_post_complaint_refuses_letters_ses_cannot_deliver_to_with_a_dutch_messa
     assert answer["statusCode"] == 422
     assert "letters als é of ü vóór de @" in body_of(answer)["errors"]["email"]
     assert stored_items(aws.table_name) == []
+
+
+def test_post_complaint_one_address_may_send_only_a_few_a_day(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN as many submissions today with one address as the limit allows (the last one
+    # with a "+tag", which reaches the same mailbox)
+    limit = deps.settings.submissions_per_address_per_day
+    bodies = [complaint_body(submission_id=str(uuid.uuid4()), description=f"Klacht {n}.")
+              for n in range(limit + 1)]
+    bodies[limit - 1]["email"] = "sanne+nog-een@example.nl"
+    for body in bodies[:limit]:
+        assert invoke(json_event(body))["statusCode"] == 201
+    # WHEN one more comes in with that address
+    answer = invoke(json_event(bodies[limit]))
+    # THEN it is refused in Dutch, offering phone and e-mail, and nothing more is stored or sent
+    assert answer["statusCode"] == 429
+    assert answer["headers"]["Retry-After"]
+    message = body_of(answer)["message"]
+    assert "Er is niets bewaard" in message
+    assert "0228 322 205" in message and "info@klachtenportaalzorg.nl" in message
+    assert len(stored_items(deps.settings.table_name)) == limit
+    assert len(sent_emails()) == 2 * limit
+    # AND the next day the address may send again
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=1))
+    later = complaint_body(submission_id=str(uuid.uuid4()), description="De volgende dag.",
+                           form_started_at=int(RECEIVED.timestamp() + 86_000) * 1000)
+    assert invoke(json_event(later))["statusCode"] == 201
 
 
 def test_post_complaint_advice_has_no_judgement_term(aws: Settings) -> None:

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from tests.backend import complaint_body
+from tests.backend import complaint_body, new_address
 from tests.local_product import LocalProduct
 
 pytestmark = pytest.mark.build
@@ -32,7 +32,8 @@ def test_local_serve_concurrent_submissions_are_all_stored_and_confirmed(
 
     def client() -> None:
         for _ in iter(lambda: next(numbers, None), None):
-            body = json.dumps(complaint_body(submission_id=str(uuid.uuid4()))).encode()
+            body = json.dumps(complaint_body(submission_id=str(uuid.uuid4()),
+                                             email=new_address())).encode()
             request = urllib.request.Request(product.url + "api/klachten", data=body,
                                              headers={"Content-Type": "application/json"})
             try:
