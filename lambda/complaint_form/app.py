@@ -59,16 +59,29 @@ class UnsupportedContentTypeError(Exception):
 
 
 def parse_json_body(body: str) -> dict[str, Any]:
-    """Strict JSON parsing: bounded size, no deep nesting, an object at the top."""
+    """Strict JSON parsing: bounded size, no deep nesting, an object at the top, each key
+    once (which of two values counts differs between parsers), no NaN or Infinity."""
     if len(body.encode("utf-8")) > get_dependencies().settings.max_body_bytes:
         raise PayloadTooLargeError
     try:
-        data = json.loads(body)
+        data = json.loads(body, object_pairs_hook=_object_with_unique_keys,
+                          parse_constant=_no_constant)
     except RecursionError as exc:
         raise MalformedBodyError from exc
     if not isinstance(data, dict):
         raise MalformedBodyError
     return data
+
+
+def _object_with_unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise MalformedBodyError
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise MalformedBodyError
 
 
 app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
