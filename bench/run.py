@@ -566,10 +566,14 @@ def _replay_throughput(calls: list[tuple[Any, str, Any, float]], keys: dict[str,
     each key of the recorded submission to a pattern with `{n}`); submissions per second."""
     idempotency_keys = {params["Item"]["id"]["S"] for _, operation, params, _ in calls
                         if operation == "PutItem" and "id" in params.get("Item", {})}
+    # The address counter: each replay counts an address of its own, as each submission has.
+    counter_keys = {params["Key"]["pk"]["S"] for _, operation, params, _ in calls
+                    if operation == "UpdateItem"
+                    and params["Key"]["pk"]["S"].startswith("ADRES#")}
     start = time.perf_counter()
     for number in numbers:
         fresh = {key: pattern.format(n=number) for key, pattern in keys.items()}
-        fresh |= {key: f"{key}-{number}" for key in idempotency_keys}
+        fresh |= {key: f"{key}-{number}" for key in idempotency_keys | counter_keys}
         for client, operation, params, _ in calls:
             client._make_api_call(operation, _replaced(params, fresh))
     return len(numbers) / (time.perf_counter() - start)
