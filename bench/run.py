@@ -569,7 +569,7 @@ def _replay_throughput(calls: list[tuple[Any, str, Any, float]], keys: dict[str,
     # The address counter: each replay counts an address of its own, as each submission has.
     counter_keys = {params["Key"]["pk"]["S"] for _, operation, params, _ in calls
                     if operation == "UpdateItem"
-                    and params["Key"]["pk"]["S"].startswith("ADRES#")}
+                    and params["Key"].get("pk", {}).get("S", "").startswith("ADRES#")}
     start = time.perf_counter()
     for number in numbers:
         fresh = {key: pattern.format(n=number) for key, pattern in keys.items()}
