@@ -30,6 +30,12 @@ def only_issue(text: str) -> RegistryIssue:
     return issues[0]
 
 
+def with_burgercoaching_note(text: str, note: str) -> str:
+    """The registry with `note` added to BurgerCoaching's notes (as providers[1].notes[2])."""
+    anchor = "      - Met de klachtenprocedure willen we"
+    return text.replace(anchor, f"      - {note}\n{anchor}", 1)
+
+
 def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     """1-based line of the n-th line containing `needle`."""
     hits = [n for n, line in enumerate(text.splitlines(), 1) if needle in line]
@@ -383,10 +389,8 @@ def test_registry_loader_refuses_a_provider_text_with_a_term_its_regimes_do_not_
 def test_registry_loader_refuses_a_fine_from_a_commission_with_the_reason_and_source(
         valid_text: str) -> None:
     # GIVEN a provider's note that the commission can fine the provider
-    text = valid_text.replace(
-        "      - Met de klachtenprocedure willen we",
-        "      - De geschillencommissie kan ons een boete opleggen.\n"
-        "      - Met de klachtenprocedure willen we", 1)
+    text = with_burgercoaching_note(
+        valid_text, "De geschillencommissie kan ons een boete opleggen.")
     # WHEN parsed THEN the note is refused with why and where the law says so
     issue = only_issue(text)
     assert issue.path == "providers[1].notes[2]"
@@ -397,10 +401,8 @@ def test_registry_loader_refuses_a_fine_from_a_commission_with_the_reason_and_so
 def test_registry_loader_refuses_a_geschilleninstantie_the_complaints_body_does_not_offer(
         valid_text: str) -> None:
     # GIVEN a Wkkgz provider that names another geschilleninstantie
-    text = valid_text.replace(
-        "      - Met de klachtenprocedure willen we",
-        "      - Je kunt ook naar De Geschillencommissie Zorg Algemeen.\n"
-        "      - Met de klachtenprocedure willen we", 1)
+    text = with_burgercoaching_note(
+        valid_text, "Je kunt ook naar De Geschillencommissie Zorg Algemeen.")
     issue = only_issue(text)
     assert issue.path == "providers[1].notes[2]"
     assert "names 'Geschillencommissie Zorg Algemeen'" in issue.message
@@ -410,10 +412,8 @@ def test_registry_loader_refuses_a_geschilleninstantie_the_complaints_body_does_
 def test_registry_loader_accepts_the_other_name_a_provider_uses_for_a_body(
         valid_text: str) -> None:
     # GIVEN BurgerCoaching's own name for the body, registered as one of its names
-    text = valid_text.replace(
-        "      - Met de klachtenprocedure willen we",
-        "      - Daarna kun je naar de onafhankelijke Geschilleninstantie KPZ.\n"
-        "      - Met de klachtenprocedure willen we", 1)
+    text = with_burgercoaching_note(
+        valid_text, "Daarna kun je naar de onafhankelijke Geschilleninstantie KPZ.")
     # WHEN parsed THEN it is valid
     assert parse(text).providers[1].notes[2].endswith("Geschilleninstantie KPZ.")
 
