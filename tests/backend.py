@@ -54,6 +54,11 @@ def complaint_body(**changes: Any) -> dict[str, Any]:
     return body
 
 
+def copy_link_of(item: dict[str, Any]) -> str:
+    """Path of the copy link in a stored complaint's ontvangstbevestiging."""
+    return f"/api/klachten/{item['reference']}/kopie/{item['copy_link']['secret']}"
+
+
 def http_event(method: str = "POST", path: str = "/api/klachten", body: str | bytes = "",
                content_type: str | None = "application/json",
                headers: dict[str, str] | None = None) -> dict[str, Any]:

@@ -36,7 +36,10 @@ from complaint_form.observability import logger, metrics
 from complaint_form.service import (
     IDEMPOTENCY,
     ComplaintNotFoundError,
+    CopyLinkExpiredError,
     find_complaint,
+    find_copy_link,
+    send_copy,
     submit_complaint,
 )
 from klachtenportaal import API_PATH
@@ -143,9 +146,7 @@ def post_complaint(complaint: ComplaintRequest) -> Response[str]:
         raise UnsupportedContentTypeError
     receipt = submit_complaint(request=complaint, scripted=not _is_form_post())
     if _answer_in_html():
-        location = f"{API_PATH}/{receipt.reference}/ontvangstbevestiging"
-        return Response(status_code=HTTPStatus.SEE_OTHER, headers={"Location": location},
-                        content_type=HTML, body="")
+        return _see_other(receipt.confirmation_page)
     what = "vraag" if receipt.kind == "advies" else "klacht"
     answer = ReceiptResponse(**receipt.model_dump(),
                              message=f"Je {what} is ontvangen. Je kenmerk is {receipt.reference}.")
@@ -153,16 +154,47 @@ def post_complaint(complaint: ComplaintRequest) -> Response[str]:
                     body=answer.model_dump_json())
 
 
-@app.get(f"{API_PATH}/<reference>/ontvangstbevestiging",
+def _html_answers(**described: str) -> dict[int, Any]:
+    return {int(code.removeprefix("s")): {
+        "description": text, "content": {"text/html": {"schema": {"type": "string"}}}}
+        for code, text in described.items()}
+
+
+@app.get(f"{API_PATH}/<reference>/ontvangstbevestiging/<secret>",
          summary="Confirmation page for a form post (HTML, no personal data)",
-         responses={200: {"description": "The confirmation page",
-                          "content": {"text/html": {"schema": {"type": "string"}}}},
-                    404: {"description": "Unknown reference",
-                          "content": {"text/html": {"schema": {"type": "string"}}}}})
-def get_confirmation(reference: str) -> Response[str]:
-    complaint = find_complaint(reference)
-    page = get_dependencies().pages.confirmation(complaint)
-    return Response(status_code=HTTPStatus.OK, content_type=HTML, body=page)
+         responses=_html_answers(s200="The confirmation page",
+                                 s404="Unknown reference or secret"))
+def get_confirmation(reference: str, secret: str) -> Response[str]:
+    complaint = find_complaint(reference, secret)
+    return _page(get_dependencies().pages.confirmation(complaint))
+
+
+@app.get(f"{API_PATH}/<reference>/kopie/<secret>",
+         summary="The page of the link in the ontvangstbevestiging (HTML): a button that "
+                 "confirms the address, or what became of the copy",
+         responses=_html_answers(s200="The page", s404="Unknown reference or secret"))
+def get_copy_page(reference: str, secret: str) -> Response[str]:
+    complaint, _ = find_copy_link(reference, secret)
+    return _page(get_dependencies().pages.copy(complaint, action=app.current_event.path))
+
+
+@app.post(f"{API_PATH}/<reference>/kopie/<secret>",
+          summary="Confirm the address: the copy of the complaint is sent (once)",
+          responses=_html_answers(
+              s303="To the page, which now tells what became of the copy",
+              s404="Unknown reference or secret", s410="The link is past its last day"))
+def post_copy(reference: str, secret: str) -> Response[str]:
+    send_copy(reference, secret)
+    return _see_other(app.current_event.path)
+
+
+def _page(body: str) -> Response[str]:
+    return Response(status_code=HTTPStatus.OK, content_type=HTML, body=body)
+
+
+def _see_other(location: str) -> Response[str]:
+    return Response(status_code=HTTPStatus.SEE_OTHER, headers={"Location": location},
+                    content_type=HTML, body="")
 
 
 # -- exceptions → HTTP answers ---------------------------------------------------------------
@@ -223,6 +255,10 @@ ANSWERS: dict[type[Exception], Answer] = {
         retry_after=30, form_again=True),
     NotFoundError: NOT_FOUND,
     ComplaintNotFoundError: NOT_FOUND,
+    CopyLinkExpiredError: Answer(
+        HTTPStatus.GONE, "Link verlopen",
+        "Deze link werkt niet meer. Wil je toch een kopie van je klacht? Bel {phone} "
+        "({phone_hours}) of mail naar {email}, en noem je kenmerk."),
 }
 
 

@@ -3,7 +3,7 @@ dropped. Before sending, an e-mail is claimed in the table, so two workers canno
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools.metrics import MetricUnit
 
 from complaint_form.dynamodb import EmailAlreadyClaimedError, StorageUnavailableError
-from complaint_form.models import EMAIL_KINDS, EmailKind, EmailRecord, StoredComplaint
+from complaint_form.models import EmailKind, EmailRecord, StoredComplaint
 from complaint_form.observability import logger, metrics
 from complaint_form.ses import EmailNotSentError
 
@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
 
 def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
-                claimed: bool) -> StoredComplaint:
-    """Send the e-mails not yet sent; `claimed` when this request already holds them (it
-    stored the complaint with its e-mails claimed). Only the e-mails this request held are
-    recorded: another worker may be sending the others.
+                claimed: Collection[EmailKind] = ()) -> StoredComplaint:
+    """Send the e-mails not yet sent; `claimed`: those this request already holds (it stored
+    them claimed). Only the e-mails this request held or claimed are recorded: another worker
+    may be sending the others.
 
     The complaint is stored already: when storage fails now, the e-mails wait for the retry
     and the client is not told that nothing was stored.
@@ -37,20 +37,22 @@ def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
             deps.repository.leave_retry_index(complaint.reference)
         return complaint
     handled: dict[EmailKind, EmailRecord] = {}
-    for kind in EMAIL_KINDS:
-        if emails[kind].settled or not retry_due(emails[kind], now, deps):
+    for kind, record in complaint.emails.items():
+        if record.settled or not retry_due(record, now, deps):
             continue
-        if not claimed:
+        if kind not in claimed:
             try:
                 deps.repository.claim_email(complaint.reference, kind, deps.clock())
             except (EmailAlreadyClaimedError, StorageUnavailableError):
                 continue
-        emails[kind] = handled[kind] = _send(kind, complaint, deps)
-        if not claimed:
+        emails[kind] = _send(kind, complaint, deps)
+        if kind in claimed:
+            handled[kind] = emails[kind]
+        else:
             with _saving(complaint.reference):
                 deps.repository.record_emails(complaint.reference, {kind: emails[kind]},
                                               deps.clock())
-    if claimed and handled:
+    if handled:
         with _saving(complaint.reference):
             deps.repository.record_emails(complaint.reference, handled, deps.clock())
     return complaint.model_copy(update={"emails": emails})
@@ -108,4 +110,6 @@ def _send(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> Em
 def _email(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> Email:
     if kind == "confirmation":
         return deps.emails.confirmation(complaint)
+    if kind == "copy":
+        return deps.emails.copy(complaint)
     return deps.emails.notification(complaint)

@@ -52,7 +52,7 @@ class Dependencies:
     def emails(self) -> EmailRenderer:
         from complaint_form.emails import EmailRenderer
 
-        return EmailRenderer(self.settings.notification_email)
+        return EmailRenderer(self.settings.notification_email, self.settings.site_url)
 
     @cached_property
     def pages(self) -> HtmlPages:

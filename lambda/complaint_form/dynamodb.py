@@ -19,7 +19,7 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from complaint_form.models import EMAIL_KINDS, EmailKind, EmailRecord, StoredComplaint
+from complaint_form.models import FIRST_EMAILS, EmailKind, EmailRecord, StoredComplaint
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -30,6 +30,9 @@ BY_STATUS = "by-status"
 PENDING_EMAIL = "pending-email"
 # A claim older than this belongs to a worker that died mid-send; another may take over.
 CLAIM_TIMEOUT = timedelta(minutes=15)
+# A repeat of a submission comes within minutes (idempotency keeps a day): its marker, which
+# names only the kenmerk, goes after a week.
+MARKER_LIFETIME = timedelta(days=7)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -45,6 +48,10 @@ class ReferenceTakenError(Exception):
 
 class EmailAlreadyClaimedError(Exception):
     """Another worker is sending this e-mail or has sent it."""
+
+
+class CopyAlreadyConfirmedError(Exception):
+    """The address of this complaint was confirmed before: the copy is sent or on its way."""
 
 
 class AddressLimitReachedError(Exception):
@@ -91,7 +98,9 @@ def _submission_key(submission_id: str) -> dict[str, Any]:
 
 
 def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
-    data = complaint.model_dump(mode="json")
+    # Without expires_at (an open complaint), the TTL leaves the item alone.
+    data = complaint.model_dump(mode="json", exclude={"expires_at"} if complaint.expires_at
+                                is None else set())
     data |= {
         "pk": f"KLACHT#{complaint.reference}",
         "sk": SORT_KEY,
@@ -131,8 +140,9 @@ class ComplaintRepository:
         failure came between the claim and the complaint). A reference that another
         complaint has is replaced by `next_reference()`.
         """
+        marker_expires = int((complaint.received_at + MARKER_LIFETIME).timestamp())
         reference = self.claim_submission(complaint.submission_id, complaint.reference,
-                                          complaint.expires_at)
+                                          marker_expires)
         if reference != complaint.reference:
             earlier = self.get(reference)
             if earlier is not None:
@@ -145,7 +155,7 @@ class ComplaintRepository:
             except ReferenceTakenError:
                 complaint = complaint.model_copy(update={"reference": next_reference()})
                 self.claim_submission(complaint.submission_id, complaint.reference,
-                                      complaint.expires_at, replace=True)
+                                      marker_expires, replace=True)
         raise ReferenceTakenError("no free reference found")
 
     def count_address(self, address: str, day: date, limit: int) -> None:
@@ -251,7 +261,9 @@ class ComplaintRepository:
         if not done:
             update += ", email_pending = if_not_exists(email_pending, :since)"
             values[":since"] = {"S": now.isoformat()}
-        elif set(records) == set(EMAIL_KINDS):
+        elif set(records) == set(FIRST_EMAILS):
+            # Only the request that stored the complaint records both at once, moments after
+            # sending them; the copy cannot be pending before the confirmation is out.
             update += " REMOVE email_pending"
         try:
             self.client.update_item(
@@ -259,17 +271,55 @@ class ComplaintRepository:
                 ExpressionAttributeNames=names, ExpressionAttributeValues=values)
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
-        if done and set(records) != set(EMAIL_KINDS):
+        if done and set(records) != set(FIRST_EMAILS):
             # Should this fail, the next retry finds every e-mail sent and tries again.
             with suppress(StorageUnavailableError):
                 self.leave_retry_index(reference)
 
+    def confirm_copy(self, reference: str, now: datetime) -> None:
+        """Record that the complainant confirmed the address, with the copy claimed for the
+        request that sends it; CopyAlreadyConfirmedError if that happened before."""
+        claimed = EmailRecord(status="sending", claimed_at=now).model_dump(mode="json")
+        try:
+            self.client.update_item(
+                TableName=self.table_name, Key=_key(reference),
+                UpdateExpression="SET copy_link.confirmed_at = :now, emails.#copy = :claimed",
+                ConditionExpression="attribute_exists(copy_link.secret) AND "
+                                    "attribute_not_exists(emails.#copy)",
+                ExpressionAttributeNames={"#copy": "copy"},
+                ExpressionAttributeValues={":now": {"S": now.isoformat()},
+                                           ":claimed": _serializer.serialize(claimed)})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise CopyAlreadyConfirmedError(reference) from exc
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def close(self, reference: str, now: datetime, keep_days: int) -> None:
+        """Close a complaint: from now on it is deleted `keep_days` later (TTL). Open
+        complaints never expire, however long their handling takes."""
+        expires = int((now + timedelta(days=keep_days)).timestamp())
+        try:
+            self.client.update_item(
+                TableName=self.table_name, Key=_key(reference),
+                UpdateExpression="SET #status = :closed, gsi2pk = :index, expires_at = :expires",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":closed": {"S": "afgehandeld"},
+                                           ":index": {"S": "STATUS#afgehandeld"},
+                                           ":expires": {"N": str(expires)}})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise LookupError(reference) from exc
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
     def leave_retry_index(self, reference: str) -> None:
         """Out of the retry index, if every e-mail is settled (sent or given up): checked in
         the same write, so an e-mail another worker has just left pending keeps it in."""
-        names = {"#s": "status", **{f"#k{index}": kind for index, kind in enumerate(EMAIL_KINDS)}}
-        condition = " AND ".join(f"emails.#k{index}.#s IN (:sent, :failed)"
-                                 for index in range(len(EMAIL_KINDS)))
+        names = {"#s": "status", "#copy": "copy",
+                 **{f"#k{index}": kind for index, kind in enumerate(FIRST_EMAILS)}}
+        condition = " AND ".join([
+            *(f"emails.#k{index}.#s IN (:sent, :failed)" for index in range(len(FIRST_EMAILS))),
+            "(attribute_not_exists(emails.#copy) OR emails.#copy.#s IN (:sent, :failed))"])
         try:
             self.client.update_item(
                 TableName=self.table_name, Key=_key(reference),

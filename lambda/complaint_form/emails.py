@@ -1,15 +1,23 @@
-"""E-mails rendered from Jinja2 templates: the ontvangstbevestiging and the notification."""
+"""E-mails rendered from Jinja2 templates: the ontvangstbevestiging, the copy of the complaint
+and the notification.
+
+The ontvangstbevestiging goes to an address nobody has confirmed yet, so it holds nothing the
+visitor typed: only what the system knows (kenmerk, provider, dates, our contacts). What was
+typed reaches the address in the copy, sent once the address is confirmed through its link.
+"""
 
 from __future__ import annotations
 
+from complaint_form.intake import copy_link
 from complaint_form.models import StoredComplaint
 from complaint_form.ses import Email
 from klachtenportaal.formatting import template_environment
 
 
 class EmailRenderer:
-    def __init__(self, notification_email: str) -> None:
+    def __init__(self, notification_email: str, site_url: str) -> None:
         self.notification_email = notification_email
+        self.site_url = site_url.rstrip("/")
         self.env = template_environment("complaint_form")
 
     def _render(self, name: str, complaint: StoredComplaint, to: str,
@@ -18,6 +26,7 @@ class EmailRenderer:
             "complaint": complaint,
             "portal": complaint.portal,
             "contact_days": complaint.portal["contact_within_working_days"],
+            "copy_url": self.site_url + copy_link(complaint) if complaint.copy_link else None,
         }
         subject = self.env.get_template(f"{name}_subject.txt").render(context)
         return Email(
@@ -32,6 +41,11 @@ class EmailRenderer:
     def confirmation(self, complaint: StoredComplaint) -> Email:
         """The ontvangstbevestiging for the complainant; a reply reaches the complaints body."""
         return self._render("confirmation", complaint, complaint.complainant.email,
+                            reply_to=str(complaint.portal["email"]))
+
+    def copy(self, complaint: StoredComplaint) -> Email:
+        """The copy of the complaint, for the address its owner confirmed."""
+        return self._render("copy", complaint, complaint.complainant.email,
                             reply_to=str(complaint.portal["email"]))
 
     def notification(self, complaint: StoredComplaint) -> Email:

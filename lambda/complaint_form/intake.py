@@ -3,25 +3,32 @@ these rules and stores what they make."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from complaint_form import messages
 from complaint_form.models import (
     AMSTERDAM,
-    EMAIL_KINDS,
+    FIRST_EMAILS,
     ComplaintDeadlines,
     ComplaintDetails,
     ComplaintRequest,
+    CopyLink,
     EmailRecord,
     Person,
     StoredComplaint,
     SubmissionReceipt,
 )
+from klachtenportaal import API_PATH
 
 if TYPE_CHECKING:
     from klachtenportaal.registry import Provider, Registry
 
+
+
+# 144 random bits: not guessable, short enough for a link in a plain-text e-mail.
+SECRET_BYTES = 18
 
 
 class SubmissionInvalidError(Exception):
@@ -65,9 +72,11 @@ def provider_of(request: ComplaintRequest, registry: Registry) -> Provider:
 
 
 def new_complaint(request: ComplaintRequest, provider: Provider, registry: Registry, *,
-                  reference: str, now: datetime, retention_days: int) -> StoredComplaint:
+                  reference: str, now: datetime, copy_link_days: int) -> StoredComplaint:
     """The complaint as it is stored: with its deadlines, a snapshot of the registry entries
-    it depends on, and its e-mails claimed by the request that stores it."""
+    it depends on, its first e-mails claimed by the request that stores it, and the secrets
+    of its confirmation page and (when a copy was asked for) of its copy link. It never
+    expires while open: closing it sets when it is deleted."""
     from klachtenportaal.deadlines import compute_deadlines
 
     received_on = now.astimezone(AMSTERDAM).date()
@@ -113,8 +122,11 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
             wants_officer_support=request.wants_officer_support, send_copy=request.send_copy,
         ),
         consent_given_at=now,
-        emails={kind: claimed for kind in EMAIL_KINDS},
-        expires_at=int((now + timedelta(days=retention_days)).timestamp()),
+        emails={kind: claimed for kind in FIRST_EMAILS},
+        page_secret=secrets.token_urlsafe(SECRET_BYTES),
+        copy_link=CopyLink(secret=secrets.token_urlsafe(SECRET_BYTES),
+                           valid_until=received_on + timedelta(days=copy_link_days),
+                           ) if request.send_copy else None,
     )
 
 
@@ -128,4 +140,15 @@ def receipt_of(complaint: StoredComplaint) -> SubmissionReceipt:
         judgement_by=complaint.deadlines.judgement_by,
         confirmation_email="sent" if complaint.emails["confirmation"].status == "sent"
         else "pending",
+        confirmation_page=confirmation_page(complaint),
     )
+
+
+def confirmation_page(complaint: StoredComplaint) -> str:
+    return f"{API_PATH}/{complaint.reference}/ontvangstbevestiging/{complaint.page_secret}"
+
+
+def copy_link(complaint: StoredComplaint) -> str:
+    """Path of the page that confirms the address and sends the copy."""
+    secret = complaint.copy_link.secret if complaint.copy_link else ""
+    return f"{API_PATH}/{complaint.reference}/kopie/{secret}"

@@ -114,7 +114,8 @@ class ComplaintRequest(BaseModel):
     wants_officer_support: YesNo
     contact_preference: Literal["telefoon", "email"]
     consent: Literal[True] = Field(description="Consent to the processing of the data.")
-    send_copy: YesNo = Field(False, description="Put the complaint text in the confirmation.")
+    send_copy: YesNo = Field(False, description="Send a copy of the complaint, once the "
+                                                 "address is confirmed.")
     website: str = Field("", max_length=200, description="Honeypot: people leave it empty.")
     form_started_at: int | None = Field(
         None, ge=0, le=10**13,
@@ -175,6 +176,9 @@ class SubmissionReceipt(BaseModel):
     contact_by: date
     judgement_by: date | None
     confirmation_email: Literal["sent", "pending"]
+    confirmation_page: str = Field(
+        description="Path of the confirmation page of this submission (HTML, no personal "
+                    "data); it holds a secret, so it is the only way to that page.")
 
 
 class ReceiptResponse(SubmissionReceipt):
@@ -190,8 +194,10 @@ class ErrorResponse(BaseModel):
     errors: dict[str, str] | None = None
 
 
-EmailKind = Literal["confirmation", "notification"]
-EMAIL_KINDS: tuple[EmailKind, ...] = ("confirmation", "notification")
+EmailKind = Literal["confirmation", "notification", "copy"]
+# Sent when a complaint is stored. The copy of the complaint follows only when the complainant
+# has confirmed the address through the link in the confirmation.
+FIRST_EMAILS: tuple[EmailKind, ...] = ("confirmation", "notification")
 
 
 class StoredModel(BaseModel):
@@ -217,6 +223,15 @@ class EmailRecord(StoredModel):
     def settled(self) -> bool:
         """Nothing more will be tried: sent, or given up."""
         return self.status in ("sent", "failed")
+
+
+class CopyLink(StoredModel):
+    """The link in the ontvangstbevestiging that confirms the address and sends the copy of
+    the complaint: usable once, until it expires."""
+
+    secret: str
+    valid_until: date = Field(description="The last day it works (Dutch date).")
+    confirmed_at: datetime | None = None
 
 
 class Person(StoredModel):
@@ -264,7 +279,12 @@ class StoredComplaint(StoredModel):
     complaint: ComplaintDetails
     consent_given_at: datetime
     emails: dict[EmailKind, EmailRecord]
-    expires_at: int = Field(description="Epoch seconds after which DynamoDB deletes the item.")
+    page_secret: str = Field(description="In the path of the confirmation page.")
+    copy_link: CopyLink | None = Field(
+        None, description="Only when a copy was asked for.")
+    expires_at: int | None = Field(
+        None, description="Epoch seconds after which DynamoDB deletes the item: set when the "
+                          "complaint is closed, never while it is open.")
 
     @property
     def provider_name(self) -> str:

@@ -37,5 +37,10 @@ class HtmlPages:
     def confirmation(self, complaint: StoredComplaint) -> str:
         return self._render("confirmation_page.html", complaint=complaint)
 
+    def copy(self, complaint: StoredComplaint, action: str) -> str:
+        """The page the copy link opens: a button that confirms the address (a link alone
+        must not: mail scanners open links), or what became of the copy."""
+        return self._render("copy_page.html", complaint=complaint, action=action)
+
     def message(self, title: str, text: str) -> str:
         return self._render("message_page.html", title=title, text=text)

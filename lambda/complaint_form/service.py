@@ -1,5 +1,5 @@
 """The service functions behind the routes and the schedule: submit a complaint, find one,
-send the e-mails still pending.
+send its copy once the address is confirmed, send the e-mails still pending.
 
 A complaint is stored before any e-mail is tried. E-mails that fail stay pending and
 `retry_pending_emails` (scheduled) sends them, so nothing is silently dropped.
@@ -7,12 +7,15 @@ A complaint is stored before any e-mail is tried. E-mails that fail stay pending
 
 from __future__ import annotations
 
+from hmac import compare_digest
+
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 
 from complaint_form.delivery import send_emails
 from complaint_form.dependencies import Dependencies, get_dependencies
+from complaint_form.dynamodb import CopyAlreadyConfirmedError
 from complaint_form.intake import (
     SpamRejectedError,
     new_complaint,
@@ -22,7 +25,11 @@ from complaint_form.intake import (
 )
 from complaint_form.models import (
     AMSTERDAM,
+    FIRST_EMAILS,
     ComplaintRequest,
+    CopyLink,
+    EmailKind,
+    EmailRecord,
     StoredComplaint,
     SubmissionReceipt,
 )
@@ -39,8 +46,15 @@ IDEMPOTENCY = IdempotencyConfig(
 )
 
 
+COPY: tuple[EmailKind, ...] = ("copy",)
+
+
 class ComplaintNotFoundError(Exception):
-    """No complaint has this reference."""
+    """No complaint has this reference, or not with this secret."""
+
+
+class CopyLinkExpiredError(Exception):
+    """The link that confirms the address is past its last day."""
 
 
 def submit_complaint(*, request: ComplaintRequest, scripted: bool = True,
@@ -71,7 +85,7 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
     deps.repository.count_address(request.email, now.astimezone(AMSTERDAM).date(),
                                   deps.settings.submissions_per_address_per_day)
     complaint = new_complaint(request, provider, deps.registry, reference=new_reference(),
-                              now=now, retention_days=deps.settings.retention_days)
+                              now=now, copy_link_days=deps.settings.copy_link_days)
     complaint, earlier = deps.repository.add_once(complaint, new_reference)
     if earlier:
         # An earlier attempt stored it and then failed: finish that one, store nothing new.
@@ -79,15 +93,50 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
     else:
         logger.info("submission_stored", reference=complaint.reference, kind=complaint.kind)
         metrics.add_metric(name="ComplaintStored", unit=MetricUnit.Count, value=1)
-    return receipt_of(send_emails(complaint, deps, claimed=not earlier))
+    return receipt_of(send_emails(complaint, deps,
+                                  claimed=() if earlier else FIRST_EMAILS))
 
 
-def find_complaint(reference: str, deps: Dependencies | None = None) -> StoredComplaint:
+def find_complaint(reference: str, page_secret: str,
+                   deps: Dependencies | None = None) -> StoredComplaint:
+    """The complaint whose confirmation page this is."""
     deps = deps or get_dependencies()
     complaint = deps.repository.get(reference) if is_reference(reference) else None
-    if complaint is None:
+    if complaint is None or not compare_digest(complaint.page_secret, page_secret):
         raise ComplaintNotFoundError(reference)
     return complaint
+
+
+def find_copy_link(reference: str, secret: str,
+                   deps: Dependencies | None = None) -> tuple[StoredComplaint, CopyLink]:
+    """The complaint whose copy link this is, and the link."""
+    deps = deps or get_dependencies()
+    complaint = deps.repository.get(reference) if is_reference(reference) else None
+    link = complaint.copy_link if complaint else None
+    if complaint is None or link is None or not compare_digest(link.secret, secret):
+        raise ComplaintNotFoundError(reference)
+    return complaint, link
+
+
+def send_copy(reference: str, secret: str, deps: Dependencies | None = None) -> None:
+    """The complainant confirmed the address through the copy link: send the copy, once.
+    A second confirmation sends nothing; an expired link is refused."""
+    deps = deps or get_dependencies()
+    complaint, link = find_copy_link(reference, secret, deps)
+    if link.confirmed_at is not None:
+        return
+    now = deps.clock()
+    if now.astimezone(AMSTERDAM).date() > link.valid_until:
+        raise CopyLinkExpiredError(reference)
+    try:
+        deps.repository.confirm_copy(reference, now)
+    except CopyAlreadyConfirmedError:
+        return
+    logger.info("address_confirmed", reference=reference)
+    confirmed = complaint.model_copy(update={
+        "copy_link": link.model_copy(update={"confirmed_at": now}),
+        "emails": {**complaint.emails, "copy": EmailRecord(status="sending", claimed_at=now)}})
+    send_emails(confirmed, deps, claimed=COPY)
 
 
 def retry_pending_emails(deps: Dependencies | None = None) -> int:
@@ -96,7 +145,7 @@ def retry_pending_emails(deps: Dependencies | None = None) -> int:
     sent = 0
     for complaint in deps.repository.with_pending_email():
         before = sum(record.status == "sent" for record in complaint.emails.values())
-        after = send_emails(complaint, deps, claimed=False)
+        after = send_emails(complaint, deps)
         sent += sum(record.status == "sent" for record in after.emails.values()) - before
     logger.info("pending_emails_retried", sent=sent)
     return sent

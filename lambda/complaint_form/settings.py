@@ -24,7 +24,10 @@ class Settings(BaseSettings):
     site_url: str = "http://localhost:8000/"
     # Where `infra.deploy` puts the registry: beside the packages in the bundle.
     registry_path: Path = Path(__file__).resolve().parents[1] / "registry.json"
+    # Days a closed complaint is kept (the privacy page says two years).
     retention_days: PositiveInt = 730
+    # Days the link that confirms the address and sends the copy of the complaint works.
+    copy_link_days: PositiveInt = 7
     max_body_bytes: PositiveInt = 64_000
     min_fill_seconds: int = Field(3, ge=0)
     # An e-mail SES refused is tried again by the scheduled retry, waiting longer each time

@@ -17,13 +17,17 @@ from tests.backend import (
     RECEIVED,
     LambdaContext,
     complaint_body,
+    copy_link_of,
     form_event,
     http_event,
     invoke,
     json_event,
+    new_address,
     sent_emails,
     stored_items,
 )
+
+FORM = "application/x-www-form-urlencoded"
 
 
 def body_of(response: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +56,7 @@ def test_post_complaint_stores_it_with_deadlines_and_sends_both_emails(aws: Sett
     assert item["gsi1pk"] == "AANBIEDER#dragon-coaching"
     assert item["gsi2pk"] == "STATUS#ontvangen"
     assert "email_pending" not in item
-    assert item["expires_at"] > RECEIVED.timestamp() + 700 * 86400
+    assert "expires_at" not in item, "an open complaint never expires"
     # AND both e-mails went out, with their SES message ids recorded as proof
     confirmation, notification = sent_emails()
     assert [item["emails"][k]["message_id"] for k in ("confirmation", "notification")] == \
@@ -66,25 +70,72 @@ def test_post_complaint_stores_it_with_deadlines_and_sends_both_emails(aws: Sett
                      "maandag 4 januari 2027", "maandag 1 februari 2027", "Wkkgz",
                      "0228 322 205", "info@klachtenportaalzorg.nl"):
         assert expected in confirmation.html, expected
-    assert "kwam drie keer niet opdagen" not in confirmation.html, "complaint text on request"
+    for typed in ("Sanne", "de Vries", "kwam drie keer niet opdagen"):
+        assert typed not in confirmation.html + confirmation.subject, typed
     assert notification.to == ["info@klachtenportaalzorg.nl"]
     assert reference in notification.subject
     assert "Sanne" not in notification.html
 
 
-def test_post_complaint_puts_the_text_in_the_email_only_when_asked(aws: Settings) -> None:
+def test_copy_link_sends_the_copy_once_after_the_button(aws: Settings) -> None:
+    # GIVEN a complaint with a copy asked for: the ontvangstbevestiging holds the link only
     invoke(json_event(complaint_body(send_copy=True)))
-    html = sent_emails()[0].html
-    assert "kwam drie keer niet opdagen" in html
-    assert "afspraken worden nagekomen" in html
+    [item] = stored_items(aws.table_name)
+    link = copy_link_of(item)
+    [confirmation, _] = sent_emails()
+    assert link in confirmation.html and "kwam drie keer niet opdagen" not in confirmation.html
+    # WHEN the link is opened (as a mail scanner would) THEN a page asks for the click and
+    # nothing is sent yet
+    page = invoke(http_event("GET", link, content_type=None))
+    assert page["statusCode"] == 200
+    assert f'<form method="post" action="{link}">' in page["body"]
+    assert "Sanne" not in page["body"] and len(sent_emails()) == 2
+    # WHEN the button is pressed THEN the copy goes to the address, with what was typed
+    pressed = invoke(http_event("POST", link, content_type=FORM))
+    assert pressed["statusCode"] == 303 and pressed["headers"]["Location"] == link
+    copy = sent_emails()[2]
+    assert copy.to == ["sanne@example.nl"] and "Kopie van je klacht" in copy.subject
+    assert "kwam drie keer niet opdagen" in copy.html and "afspraken worden nagekomen" in copy.html
+    [item] = stored_items(aws.table_name)
+    assert item["emails"]["copy"]["status"] == "sent"
+    assert item["copy_link"]["confirmed_at"].startswith("2026-11-23")
+    assert "email_pending" not in item
+    # AND the page says so, and a second press sends nothing
+    assert "We hebben de kopie naar je gestuurd" in invoke(
+        http_event("GET", link, content_type=None))["body"]
+    assert invoke(http_event("POST", link, content_type=FORM))["statusCode"] == 303
+    assert len(sent_emails()) == 3
 
 
-def test_post_complaint_escapes_markup_in_the_html_email(aws: Settings) -> None:
-    invoke(json_event(complaint_body(send_copy=True, description="<script>alert(1)</script>",
-                                     desired_outcome="<img src=x onerror=alert(1)>")))
-    html = sent_emails()[0].html
-    assert "<script>" not in html and "<img" not in html
-    assert "&lt;script&gt;" in html
+def test_copy_link_with_a_wrong_secret_or_without_copy_is_not_found(aws: Settings) -> None:
+    # GIVEN one complaint with a copy asked for and one without
+    invoke(json_event(complaint_body(send_copy=True)))
+    invoke(json_event(complaint_body(submission_id=str(uuid.uuid4()), email=new_address())))
+    with_copy, without = sorted(stored_items(aws.table_name),
+                                key=lambda item: item["copy_link"] is None)
+    guessed = copy_link_of(with_copy)[:-4] + "AAAA"
+    # WHEN links are guessed THEN each is unknown, and nothing is sent
+    for path in (guessed, f"/api/klachten/{without['reference']}/kopie/AAAA",
+                 f"/api/klachten/{with_copy['reference']}/kopie/"):
+        for method in ("GET", "POST"):
+            answer = invoke(http_event(method, path, content_type=FORM))
+            assert answer["statusCode"] == 404, (method, path)
+    assert len(sent_emails()) == 4
+
+
+def test_copy_link_after_its_last_day_is_gone(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a copy link of a complaint received on Monday 23 November 2026
+    invoke(json_event(complaint_body(send_copy=True)))
+    [item] = stored_items(deps.settings.table_name)
+    link = copy_link_of(item)
+    # WHEN it is used after its last day (a week later, Dutch time)
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # 1 December, 00:30 in Amsterdam
+    monkeypatch.setattr(deps, "clock", lambda: late)
+    answer = invoke(http_event("POST", link, content_type=FORM))
+    # THEN it is refused with our contacts, and nothing is sent
+    assert answer["statusCode"] == 410
+    assert "0228 322 205" in answer["body"] and len(sent_emails()) == 2
 
 
 def test_post_complaint_around_easter_and_kings_day_shifts_contact_date(
@@ -132,7 +183,7 @@ def test_confirmation_reply_goes_to_the_complaints_body(aws: Settings, tmp_path:
     # GIVEN the ontvangstbevestiging, sent from a no-reply address
     invoke(json_event(complaint_body()))
     [item] = stored_items(aws.table_name)
-    email = EmailRenderer(aws.notification_email).confirmation(
+    email = EmailRenderer(aws.notification_email, aws.site_url).confirmation(
         StoredComplaint.model_validate(item))
     # WHEN it is sent (and kept as .eml, as `make serve` does)
     OutboxMailer(aws.sender_email, tmp_path).send(email)
@@ -280,11 +331,12 @@ def test_post_complaint_form_post_redirects_to_a_confirmation_page(aws: Settings
     assert response["statusCode"] == 303, response["body"]
     location = response["headers"]["Location"]
     [item] = stored_items(aws.table_name)
-    assert location == f"/api/klachten/{item['reference']}/ontvangstbevestiging"
+    assert location == (f"/api/klachten/{item['reference']}/ontvangstbevestiging/"
+                        f"{item['page_secret']}")
     page = invoke(http_event("GET", location, content_type=None))
     assert page["statusCode"] == 200
     assert item["reference"] in page["body"]
-    assert "Sanne" not in page["body"], "no personal data on a page reachable by reference"
+    assert "Sanne" not in page["body"], "no personal data on the confirmation page"
     # AND sending the same form again makes no second complaint
     invoke(form_event(complaint_body(submission_id=None)))
     assert len(stored_items(aws.table_name)) == 1
@@ -303,11 +355,19 @@ def test_post_complaint_form_post_with_errors_shows_the_form_again(aws: Settings
     assert stored_items(aws.table_name) == []
 
 
-def test_get_confirmation_unknown_reference_is_not_found(aws: Settings) -> None:
-    for reference in ("KPZ-2222-2222", "not-a-reference"):
-        response = invoke(http_event("GET", f"/api/klachten/{reference}/ontvangstbevestiging",
-                                     content_type=None))
-        assert response["statusCode"] == 404
+def test_get_confirmation_needs_the_page_secret_not_just_the_reference(aws: Settings) -> None:
+    # GIVEN a stored complaint, whose kenmerk is read aloud on the phone and in subject lines
+    invoke(json_event(complaint_body()))
+    [item] = stored_items(aws.table_name)
+    reference, secret = item["reference"], item["page_secret"]
+    # WHEN its confirmation page is asked for without its secret, or with another
+    for path in (f"/api/klachten/{reference}/ontvangstbevestiging",
+                 f"/api/klachten/{reference}/ontvangstbevestiging/{secret[:-1]}x",
+                 f"/api/klachten/KPZ-2222-2222/ontvangstbevestiging/{secret}",
+                 f"/api/klachten/not-a-reference/ontvangstbevestiging/{secret}"):
+        # THEN it is not found
+        response = invoke(http_event("GET", path, content_type=None))
+        assert response["statusCode"] == 404, path
 
 
 def test_post_complaint_ses_failure_keeps_it_stored_and_the_retry_sends_once(aws: Settings) -> None:

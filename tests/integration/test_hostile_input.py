@@ -16,6 +16,7 @@ from markupsafe import escape
 
 from tests.backend import (
     complaint_body,
+    copy_link_of,
     http_event,
     invoke,
     json_event,
@@ -114,8 +115,9 @@ def test_free_text_is_stored_as_text_and_escaped_everywhere(aws: Settings, text:
     assert response["statusCode"] == 201
     [item] = stored_items(aws.table_name)
     assert item["complaint"]["description"] == text
-    # AND in the e-mail's HTML it is text, never markup
-    html = sent_emails()[0].html
+    # AND in the copy's HTML, once the address is confirmed, it is text, never markup
+    invoke(http_event("POST", copy_link_of(item), content_type="application/x-www-form-urlencoded"))
+    html = sent_emails()[2].html
     assert "<script" not in html and "<img" not in html
     assert html.count(str(escape(text))) == 2
 

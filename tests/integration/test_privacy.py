@@ -60,11 +60,21 @@ def test_logs_hold_no_personal_data(deps: Dependencies, log_lines: io.StringIO,
     assert "Zwartkruis" not in text and "23987654" not in text
 
 
-def test_stored_items_expire_after_the_retention_period(deps: Dependencies) -> None:
+def test_stored_complaint_expires_only_after_closing_plus_the_retention_period(
+        deps: Dependencies) -> None:
+    # GIVEN a stored complaint: open, it never expires, however long its handling takes
     invoke(json_event(complaint_body()))
     [item] = stored_items(deps.settings.table_name)
-    expected = RECEIVED + timedelta(days=deps.settings.retention_days)
-    assert item["expires_at"] == int(expected.timestamp())
+    assert "expires_at" not in item
+    # WHEN it is closed a month later
+    closed = RECEIVED + timedelta(days=30)
+    deps.repository.close(item["reference"], closed, deps.settings.retention_days)
+    # THEN it expires the retention period after closing, and leaves the open ones' index
+    [item] = stored_items(deps.settings.table_name)
+    assert item["expires_at"] == int((closed + timedelta(days=730)).timestamp())
+    assert item["status"] == "afgehandeld" and item["gsi2pk"] == "STATUS#afgehandeld"
+    with pytest.raises(LookupError):
+        deps.repository.close("KPZ-2222-2222", closed, deps.settings.retention_days)
 
 
 def test_retention_is_the_same_in_settings_infra_and_privacy_page(repo_root: Path) -> None:

@@ -99,8 +99,9 @@ def test_api_allows_only_the_site_origin_and_is_throttled(stack: dict[str, Any])
     cors = api["Body"]["x-amazon-apigateway-cors"]
     assert cors["allowOrigins"] == [{"Fn::Sub": "https://klachten.example.nl"}]
     assert set(cors["allowMethods"]) == {"GET", "POST", "OPTIONS"}
-    assert set(api["Body"]["paths"]) == {"/api/klachten",
-                                         "/api/klachten/{reference}/ontvangstbevestiging"}
+    assert set(api["Body"]["paths"]) == {
+        "/api/klachten", "/api/klachten/{reference}/ontvangstbevestiging/{secret}",
+        "/api/klachten/{reference}/kopie/{secret}"}
     [stage] = resources_of(stack, "AWS::ApiGatewayV2::Stage").values()
     assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
 

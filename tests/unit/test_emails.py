@@ -11,11 +11,14 @@ from klachtenportaal.registry import Registry
 from tests.backend import RECEIVED, complaint_body
 
 NOTIFY = "info@klachtenportaalzorg.nl"
+SITE = "https://klachten.example.nl/"
+# What the visitor typed in tests.backend's complaint: never in the ontvangstbevestiging.
+TYPED = ("Sanne", "de Vries", "kwam drie keer niet opdagen", "afspraken worden nagekomen")
 
 
 @pytest.fixture
 def renderer() -> EmailRenderer:
-    return EmailRenderer(NOTIFY)
+    return EmailRenderer(NOTIFY, SITE)
 
 
 def stored(registry: Registry, **changes: object) -> StoredComplaint:
@@ -23,7 +26,7 @@ def stored(registry: Registry, **changes: object) -> StoredComplaint:
     provider = registry.provider(request.provider)
     assert provider is not None
     return new_complaint(request, provider, registry, reference="KPZ-ABCD-EFGH", now=RECEIVED,
-                         retention_days=730)
+                         copy_link_days=7)
 
 
 def test_email_renderer_confirmation_states_reference_dates_and_contacts(
@@ -39,19 +42,43 @@ def test_email_renderer_confirmation_states_reference_dates_and_contacts(
                      "binnen 5 werkdagen", "maandag 4 januari 2027", "0228 322 205",
                      "Nog meer tijd kan alleen als jij en Dragon Coaching het daar allebei mee"):
             assert fact in part, fact
-    # AND the complaint's own text only when a copy was asked for
-    assert "kwam drie keer niet opdagen" not in email.text + email.html
-    copy = renderer.confirmation(stored(registry, send_copy=True))
-    assert "kwam drie keer niet opdagen" in copy.text
-    assert "kwam drie keer niet opdagen" in copy.html
+    # AND no copy link when no copy was asked for
+    assert "/kopie/" not in email.text + email.html
+
+
+def test_email_renderer_confirmation_holds_nothing_the_visitor_typed(
+        renderer: EmailRenderer, registry: Registry) -> None:
+    # GIVEN a complaint with a copy asked for: its address is not confirmed yet
+    complaint = stored(registry, send_copy=True, relation="Moeder", role="vertegenwoordiger",
+                       client_name="Joris de Vries")
+    email = renderer.confirmation(complaint)
+    # THEN the e-mail holds none of what was typed, only the link that confirms the address
+    for part in (email.subject, email.text, email.html):
+        for typed in (*TYPED, "Moeder", "Joris"):
+            assert typed not in part, typed
+    assert complaint.copy_link is not None
+    link = f"{SITE}api/klachten/KPZ-ABCD-EFGH/kopie/{complaint.copy_link.secret}"
+    assert link in email.text and f'href="{link}"' in email.html
+    assert "tot en met maandag 30 november 2026" in email.text
+
+
+def test_email_renderer_copy_holds_what_was_typed(
+        renderer: EmailRenderer, registry: Registry) -> None:
+    # GIVEN a complaint whose address was confirmed WHEN its copy is rendered
+    email = renderer.copy(stored(registry, send_copy=True))
+    # THEN it holds what was typed, and a reply reaches the complaints body
+    for typed in TYPED:
+        assert typed in email.text and typed in email.html, typed
+    assert email.to == "sanne@example.nl" and email.reply_to == NOTIFY
+    assert email.subject == "Kopie van je klacht over Dragon Coaching (kenmerk KPZ-ABCD-EFGH)"
 
 
 def test_email_renderer_escapes_html_but_not_the_text_part(
         renderer: EmailRenderer, registry: Registry) -> None:
     # GIVEN a complaint text with characters that mean something in HTML
     # WHEN its copy is rendered THEN the HTML part escapes them and the text part keeps them
-    email = renderer.confirmation(stored(registry, send_copy=True,
-                                         description="Temperatuur < 38 & stijgend"))
+    email = renderer.copy(stored(registry, send_copy=True,
+                                 description="Temperatuur < 38 & stijgend"))
     assert "Temperatuur < 38 & stijgend" in email.text
     assert "Temperatuur &lt; 38 &amp; stijgend" in email.html
 
@@ -74,7 +101,8 @@ def test_email_renderer_writes_every_subject_on_one_line(
     complaint = complaint.model_copy(update={
         "provider": {**complaint.provider, "name": "Dragon\nCoaching\r\nBcc: x@example.nl"}})
     # WHEN the e-mails are rendered THEN their subjects stay on one line
-    for email in (renderer.confirmation(complaint), renderer.notification(complaint)):
+    for email in (renderer.confirmation(complaint), renderer.copy(complaint),
+                  renderer.notification(complaint)):
         assert "\n" not in email.subject and "\r" not in email.subject
         assert "Dragon Coaching Bcc: x@example.nl" in email.subject
 

@@ -177,7 +177,7 @@
     notice.focus();
   }
 
-  function showConfirmation(root, receipt) {
+  function showConfirmation(root, receipt, copyAsked) {
     var panel = root.parentNode.querySelector("[data-kp-confirmation]");
     var advice = receipt.kind === "advies";
     panel.innerHTML = "";
@@ -189,6 +189,10 @@
     panel.appendChild(text("p", "Noem dit kenmerk als je contact met ons opneemt."));
     var list = document.createElement("ul");
     list.appendChild(text("li", "Je krijgt een ontvangstbevestiging per e-mail."));
+    if (copyAsked) {
+      list.appendChild(text("li", "In die e-mail staat een link. Open hem en klik op de " +
+        "knop. Dan sturen we je de kopie van " + (advice ? "je vraag." : "je klacht.")));
+    }
     list.appendChild(text("li", "Uiterlijk " + formatDate(receipt.contact_by) +
       " nemen we contact met je op."));
     if (receipt.judgement_by) {
@@ -248,7 +252,7 @@
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (response.status === 201) {
-            showConfirmation(root, data);
+            showConfirmation(root, data, Boolean(body.send_copy));
           } else if (response.status === 422 && data.errors) {
             showErrors(root, form, data.errors);
           } else {
