@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 import threading
+import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.mime.multipart import MIMEMultipart
@@ -18,7 +20,11 @@ from complaint_form.references import REFERENCE
 from complaint_form.ses import Email, Mailer
 from moto import mock_aws
 
+from devserver.ses_events import ses_event_record, sns_event
+
 if TYPE_CHECKING:
+    from complaint_form.models import EmailKind
+
     from klachtenportaal.registry import Registry
 
 LOCAL_ENVIRONMENT = {
@@ -35,11 +41,12 @@ LOCAL_ENVIRONMENT = {
 
 
 def prepare_environment(site_url: str) -> None:
-    """Before the backend reads its settings or starts its logger: fake credentials, and the
-    site's address."""
+    """Before the backend reads its settings or starts its logger: fake credentials, the
+    site's address, and the secret the server adds to API requests, as CloudFront does."""
     os.environ.update(LOCAL_ENVIRONMENT)
     os.environ.pop("AWS_PROFILE", None)
     os.environ.setdefault("SITE_URL", site_url)
+    os.environ["ORIGIN_SECRET"] = secrets.token_urlsafe(32)
 
 
 def create_aws_resources(sender: str, table_name: str, idempotency_table_name: str) -> None:
@@ -125,6 +132,31 @@ class LocalBackend:
         with self._lock:
             complaint = self.deps.repository.get(reference)
         return complaint.model_dump(mode="json") if complaint else None
+
+    def replay_email_event(self, reference: str, kind: EmailKind,
+                           event_type: str) -> dict[str, Any] | None:
+        """What SES would report on an e-mail of a stored complaint (`event_type`: Send,
+        Delivery, Bounce, Complaint, Reject or DeliveryDelay), delivered as SNS delivers it to
+        the events Lambda (`complaint_form.email_events`); the stored complaint afterwards.
+        An e-mail not recorded as sent gets a new message id, as if SES accepted it and
+        recording that failed. LookupError: no such complaint or e-mail."""
+        # Imported when first used, as `handle` does: powertools reads the environment.
+        from complaint_form.delivery import render_email
+        from complaint_form.email_events import lambda_handler
+
+        with self._lock:
+            complaint = self.deps.repository.get(reference)
+            if complaint is None or kind not in complaint.emails:
+                raise LookupError(f"{reference}/{kind}")
+            record = complaint.emails[kind]
+            event = sns_event(ses_event_record(
+                event_type, reference=reference, kind=kind,
+                message_id=record.message_id or f"local-{uuid.uuid4()}",
+                sender=self.deps.settings.sender_email,
+                recipient=render_email(kind, complaint, self.deps).to,
+                sent_at=record.sent_at or self.deps.clock()))
+            lambda_handler(event, self._context)
+        return self.stored(reference)
 
     def use_registry(self, registry: Registry) -> None:
         with self._lock:

@@ -1,17 +1,20 @@
 """The e-mails of a stored complaint: each sent once, or left pending for the retry; never
-dropped. Before sending, an e-mail is claimed in the table, so two workers cannot both send it."""
+dropped. Before sending, an e-mail is claimed in the table, so two workers cannot both send it.
+Each message is tagged with its kenmerk and kind, so SES's report that it accepted the message
+records it as sent even when recording that here fails (complaint_form.email_events)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from complaint_form.dynamodb import EmailAlreadyClaimedError, StorageUnavailableError
-from complaint_form.models import EmailKind, EmailRecord, StoredComplaint
+from complaint_form.models import EmailKind, EmailRecord, StoredComplaint, email_tags
 from complaint_form.observability import logger, metrics
 from complaint_form.ses import EmailNotSentError
 
@@ -61,8 +64,10 @@ def send_emails(complaint: StoredComplaint, deps: Dependencies, *,
 @contextmanager
 def _saving(reference: str) -> Iterator[None]:
     """Around saving what became of the e-mails. If storage fails, the e-mails stay claimed
-    until the claim is stale; then the retry sends those not saved as sent (a sent one may go
-    out twice, which the error in the log and the metric report)."""
+    until the claim is stale; then the retry sends those not saved as sent. A sent one is
+    saved as sent by SES's Send report, which comes within seconds (email_events); should that
+    report not arrive in time, it goes out twice, which the error in the log and the metric
+    report."""
     try:
         yield
     except StorageUnavailableError as exc:
@@ -87,7 +92,7 @@ def _send(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> Em
     attempts = complaint.emails[kind].attempts + 1
     now = deps.clock()
     try:
-        message_id = deps.mailer.send(_email(kind, complaint, deps))
+        message_id = deps.mailer.send(render_email(kind, complaint, deps))
     except Exception as exc:
         # The complaint is stored: whatever goes wrong with its e-mail (SES refusing it, or
         # a fault in rendering it) leaves the e-mail pending for the retry and alarms,
@@ -107,9 +112,15 @@ def _send(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> Em
                        attempts=attempts)
 
 
-def _email(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> Email:
+def render_email(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies) -> Email:
+    """One of the complaint's e-mails, tagged with its kenmerk and kind: SES reports on the
+    message with these tags, so its report that it accepted the message reaches the record
+    even if recording the send fails (complaint_form.email_events); then the retry does not
+    send it twice."""
     if kind == "confirmation":
-        return deps.emails.confirmation(complaint)
-    if kind == "copy":
-        return deps.emails.copy(complaint)
-    return deps.emails.notification(complaint)
+        email = deps.emails.confirmation(complaint)
+    elif kind == "copy":
+        email = deps.emails.copy(complaint)
+    else:
+        email = deps.emails.notification(complaint)
+    return replace(email, tags=email_tags(complaint.reference, kind))

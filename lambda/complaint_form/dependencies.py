@@ -70,4 +70,5 @@ class Dependencies:
 def get_dependencies() -> Dependencies:
     settings = get_settings()
     return Dependencies(settings=settings, repository=ComplaintRepository(settings.table_name),
-                        mailer=Mailer(settings.sender_email))
+                        mailer=Mailer(settings.sender_email,
+                                      configuration_set=settings.ses_configuration_set))

@@ -19,7 +19,15 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from complaint_form.models import FIRST_EMAILS, EmailKind, EmailRecord, StoredComplaint
+from complaint_form.models import (
+    FIRST_EMAILS,
+    TO_COMPLAINANT,
+    EmailEvent,
+    EmailKind,
+    EmailRecord,
+    StoredComplaint,
+    delivery_kept_over,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -98,9 +106,12 @@ def _submission_key(submission_id: str) -> dict[str, Any]:
 
 
 def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
-    # Without expires_at (an open complaint), the TTL leaves the item alone.
-    data = complaint.model_dump(mode="json", exclude={"expires_at"} if complaint.expires_at
-                                is None else set())
+    # Without expires_at (an open complaint), the TTL leaves the item alone; delivery_problem
+    # is there only when true, so the complaints that have one are quick to find.
+    exclude = {"expires_at"} if complaint.expires_at is None else set()
+    if not complaint.delivery_problem:
+        exclude.add("delivery_problem")
+    data = complaint.model_dump(mode="json", exclude=exclude)
     data |= {
         "pk": f"KLACHT#{complaint.reference}",
         "sk": SORT_KEY,
@@ -275,6 +286,53 @@ class ComplaintRepository:
             # Should this fail, the next retry finds every e-mail sent and tries again.
             with suppress(StorageUnavailableError):
                 self.leave_retry_index(reference)
+
+    def record_email_event(self, event: EmailEvent) -> bool:
+        """Write what SES reported about one message onto its e-mail: its delivery, when the
+        e-mail names this message; and that it was sent, when the e-mail was not recorded as
+        sent yet (its sender claimed it, but did not record it). The delivery is not written
+        over a report that outranks it (models.delivery_kept_over). A report that leaves a
+        complainant without their e-mail also sets `delivery_problem`. False when nothing
+        was written: the complaint, the e-mail or the message is another, or it was known."""
+        changes: list[str] = []
+        values: dict[str, Any] = {":id": {"S": event.message_id}}
+        if event.delivery is not None:
+            changes += ["emails.#k.delivery = :delivery", "emails.#k.delivery_at = :at"]
+            values |= {":delivery": {"S": event.delivery}, ":at": {"S": event.at.isoformat()}}
+            if event.not_delivered and event.kind in TO_COMPLAINANT:
+                changes.append("delivery_problem = :true")
+                values[":true"] = {"BOOL": True}
+            kept = {f":kept{index}": {"S": known}
+                    for index, known in enumerate(delivery_kept_over(event.delivery))}
+            # This message's e-mail, unless it knows as much already.
+            if self._update_email(
+                    event.reference, "SET " + ", ".join(changes),
+                    f"emails.#k.message_id = :id AND NOT emails.#k.delivery IN "
+                    f"({', '.join(kept)})", {"#k": event.kind}, values | kept):
+                return True
+        # Not recorded as sent yet: SES accepted it, so it is sent, and this is its message.
+        changes += ["emails.#k.#s = :sent", "emails.#k.message_id = :id",
+                    "emails.#k.sent_at = :sent_at"]
+        values |= {":sent": {"S": "sent"}, ":sent_at": {"S": event.sent_at.isoformat()},
+                   ":sending": {"S": "sending"}, ":pending": {"S": "pending"}}
+        return self._update_email(event.reference, "SET " + ", ".join(changes),
+                                  "emails.#k.#s IN (:sending, :pending)",
+                                  {"#k": event.kind, "#s": "status"}, values)
+
+    def _update_email(self, reference: str, update: str, condition: str,
+                      names: dict[str, str], values: dict[str, Any]) -> bool:
+        """One conditional update of a complaint; False when the condition did not hold (or
+        there is no such complaint: the condition names a path in it)."""
+        try:
+            self.client.update_item(
+                TableName=self.table_name, Key=_key(reference), UpdateExpression=update,
+                ConditionExpression=condition, ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        return True
 
     def confirm_copy(self, reference: str, now: datetime) -> None:
         """Record that the complainant confirmed the address, with the copy claimed for the

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import NAMESPACE_URL, uuid5
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -63,12 +65,6 @@ def _not_in_future(value: date) -> date:
     return value
 
 
-def _yes_no(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in {"ja", "nee"}:
-        return value.strip().lower() == "ja"
-    return value
-
-
 def _dutch_date(value: Any) -> Any:
     """Accept 14-03-2026 as well as ISO 2026-03-14."""
     if isinstance(value, str) and re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", value.strip()):
@@ -83,11 +79,24 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                      AfterValidator(_lines_of_text)]
 OutcomeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                max_length=2000), AfterValidator(_lines_of_text)]
-YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+def _boolean(value: Any) -> Any:
+    # A literal True would also take 1 and 1.0.
+    if not isinstance(value, bool):
+        raise ValueError("not a boolean")
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    # The form's radio buttons and boxes send "ja" or "nee", as a form post or in the JSON the
+    # page's script makes of them.
+    return {"ja": True, "nee": False}.get(value, value) if isinstance(value, str) else value
+
+
+# true, false, "ja" or "nee"; nothing else ("yes", 1, "on") is taken for a yes or a no.
+YesNo = Annotated[StrictBool, BeforeValidator(_yes_no)]
 PastDate = Annotated[date, BeforeValidator(_dutch_date), AfterValidator(_not_in_future)]
 
 # Form posts send every value as a list of strings and unticked boxes not at all.
-_FORM_FLAGS = {"consent", "send_copy"}
 
 
 class ComplaintRequest(BaseModel):
@@ -113,7 +122,10 @@ class ComplaintRequest(BaseModel):
     discussed_with_provider: YesNo
     wants_officer_support: YesNo
     contact_preference: Literal["telefoon", "email"]
-    consent: Literal[True] = Field(description="Consent to the processing of the data.")
+    # Before-validators run last first: "ja" becomes True, then anything but a boolean is out.
+    consent: Annotated[Literal[True], BeforeValidator(_boolean),
+                       BeforeValidator(_yes_no)] = Field(
+        description="Consent to the processing of the data.")
     send_copy: YesNo = Field(False, description="Send a copy of the complaint, once the "
                                                  "address is confirmed.")
     website: str = Field("", max_length=200, description="Honeypot: people leave it empty.")
@@ -136,8 +148,6 @@ class ComplaintRequest(BaseModel):
                 value = value[0]
             if isinstance(value, str) and value.strip() == "" and key != "website":
                 continue
-            if key in _FORM_FLAGS and isinstance(value, str) and value in {"on", "ja"}:
-                value = True
             normalised[key] = value
         if normalised.get("regeling") == "onbekend":
             normalised.pop("regeling")
@@ -195,9 +205,57 @@ class ErrorResponse(BaseModel):
 
 
 EmailKind = Literal["confirmation", "notification", "copy"]
+EMAIL_KINDS: tuple[EmailKind, ...] = get_args(EmailKind)
 # Sent when a complaint is stored. The copy of the complaint follows only when the complainant
 # has confirmed the address through the link in the confirmation.
 FIRST_EMAILS: tuple[EmailKind, ...] = ("confirmation", "notification")
+# The e-mails that go to the complainant: when one does not arrive, staff phone instead.
+TO_COMPLAINANT: tuple[EmailKind, ...] = ("confirmation", "copy")
+
+# What SES reported about a sent e-mail (its configuration set's events).
+Delivery = Literal["delivered", "bounced", "complained", "rejected", "delayed"]
+# The e-mail did not reach the person, or they marked it as spam.
+NOT_DELIVERED: tuple[Delivery, ...] = ("bounced", "complained", "rejected")
+# Events arrive in any order and may come twice. A delay is overtaken by what follows it, a
+# delivery by a later bounce or complaint; never the other way round.
+_DELIVERY_RANK: dict[Delivery, int] = {"delayed": 0, "delivered": 1, "bounced": 2,
+                                       "complained": 2, "rejected": 2}
+
+
+def delivery_kept_over(new: Delivery) -> tuple[Delivery, ...]:
+    """The reports already recorded that `new` does not replace: those that outrank it, and
+    itself (a repeat tells nothing new)."""
+    return tuple(known for known, rank in _DELIVERY_RANK.items()
+                 if rank > _DELIVERY_RANK[new] or known == new)
+
+
+# The SES message tags each e-mail is sent with: SES reports on a message with its tags, so a
+# report finds its complaint and e-mail.
+REFERENCE_TAG = "reference"
+KIND_TAG = "email"
+
+
+def email_tags(reference: str, kind: EmailKind) -> dict[str, str]:
+    return {REFERENCE_TAG: reference, KIND_TAG: kind}
+
+
+@dataclass(frozen=True)
+class EmailEvent:
+    """What SES reported about one message it accepted, by the tags the message was sent with
+    (no address: the report names the recipient, which is never kept or logged)."""
+
+    reference: str
+    kind: EmailKind
+    message_id: str
+    event_type: str  # as SES names it: Send, Delivery, Bounce ...
+    sent_at: datetime  # when SES accepted the message
+    at: datetime  # when the reported event happened
+    delivery: Delivery | None = None  # None for Send: accepted, nothing known yet
+    detail: str | None = None  # the kind of bounce or delay, for the log
+
+    @property
+    def not_delivered(self) -> bool:
+        return self.delivery in NOT_DELIVERED
 
 
 class StoredModel(BaseModel):
@@ -218,6 +276,9 @@ class EmailRecord(StoredModel):
     tried_at: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
+    # What SES reported after accepting it (its events), and when that happened.
+    delivery: Delivery | None = None
+    delivery_at: datetime | None = None
 
     @property
     def settled(self) -> bool:
@@ -285,6 +346,10 @@ class StoredComplaint(StoredModel):
     expires_at: int | None = Field(
         None, description="Epoch seconds after which DynamoDB deletes the item: set when the "
                           "complaint is closed, never while it is open.")
+    delivery_problem: bool = Field(
+        False, description="An e-mail to the complainant bounced, was refused or marked as "
+                           "spam ('bevestiging niet afgeleverd'): phone instead. Stored only "
+                           "when true.")
 
     @property
     def provider_name(self) -> str:

@@ -1,5 +1,6 @@
-"""The service functions behind the routes and the schedule: submit a complaint, find one,
-send its copy once the address is confirmed, send the e-mails still pending.
+"""The service functions behind the routes, the schedule and SES's reports: submit a
+complaint, find one, send its copy once the address is confirmed, send the e-mails still
+pending, record what became of a sent e-mail.
 
 A complaint is stored before any e-mail is tried. E-mails that fail stay pending and
 `retry_pending_emails` (scheduled) sends them, so nothing is silently dropped.
@@ -8,6 +9,7 @@ A complaint is stored before any e-mail is tried. E-mails that fail stay pending
 from __future__ import annotations
 
 from hmac import compare_digest
+from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -26,8 +28,10 @@ from complaint_form.intake import (
 from complaint_form.models import (
     AMSTERDAM,
     FIRST_EMAILS,
+    TO_COMPLAINANT,
     ComplaintRequest,
     CopyLink,
+    EmailEvent,
     EmailKind,
     EmailRecord,
     StoredComplaint,
@@ -137,6 +141,28 @@ def send_copy(reference: str, secret: str, deps: Dependencies | None = None) -> 
         "copy_link": link.model_copy(update={"confirmed_at": now}),
         "emails": {**complaint.emails, "copy": EmailRecord(status="sending", claimed_at=now)}})
     send_emails(confirmed, deps, claimed=COPY)
+
+
+def record_email_event(event: EmailEvent, deps: Dependencies | None = None) -> bool:
+    """Put what SES reported about a message on the complaint's e-mail; whether it changed
+    anything. A Send report records an e-mail as sent whose sender could not record it, so
+    the retry does not send it again. A report on another message, or on a complaint or an
+    e-mail that does not exist, changes nothing."""
+    deps = deps or get_dependencies()
+    reference = event.reference if is_reference(event.reference) else None
+    known = reference is not None and deps.repository.record_email_event(event)
+    # The report names the recipient: the log holds the kenmerk, never the address.
+    log: dict[str, Any] = {"reference": reference, "email": event.kind,
+                           "event": event.event_type, "detail": event.detail}
+    if not known:
+        logger.info("email_event_ignored", **log)
+        return False
+    if event.not_delivered and event.kind in TO_COMPLAINANT:
+        logger.warning("email_not_delivered", **log)
+        metrics.add_metric(name="EmailNotDelivered", unit=MetricUnit.Count, value=1)
+    else:
+        logger.info("email_event_recorded", **log)
+    return True
 
 
 def retry_pending_emails(deps: Dependencies | None = None) -> int:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, PositiveInt, StringConstraints
+from pydantic import Field, PositiveInt, SecretStr, StringConstraints
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # A shape check: `infra.deploy` checks these addresses in full before it deploys them.
@@ -36,7 +36,13 @@ class Settings(BaseSettings):
     # attacker mailing a stranger needs.
     submissions_per_address_per_day: PositiveInt = 3
     email_max_attempts: PositiveInt = 8
+    # CloudFront sends it with every request (infra/template.yaml); a request without it came
+    # around the web ACL and is refused. Unset only where nothing stands in front (tests).
+    origin_secret: SecretStr | None = None
     email_retry_wait_seconds: PositiveInt = 300
+    # The SES configuration set whose events (sent, delivered, bounced ...) reach
+    # `complaint_form.email_events`; None (locally, in tests): sent without one.
+    ses_configuration_set: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import logging
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -43,6 +45,19 @@ def deps(registry: Registry, monkeypatch: pytest.MonkeyPatch) -> Iterator[Depend
         deps.use_registry(registry)
         monkeypatch.setattr(deps, "clock", lambda: RECEIVED)
         yield deps
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """Everything the backend's logger writes, formatted as in production (JSON lines)."""
+    from complaint_form.observability import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logging.getLogger(logger.name).addHandler(handler)
+    yield stream
+    logging.getLogger(logger.name).removeHandler(handler)
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import logging
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,19 +23,6 @@ from tests.backend import (
 PERSONAL = {"name": "Annemarie Zwartkruis", "email": "annemarie.zwartkruis@example.nl",
             "phone": "06 23987654", "description": "Mijn moeder viel uit bed om drie uur",
             "desired_outcome": "Een bedhek en excuses van de nachtdienst"}
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """Everything the backend's logger writes, formatted as in production (JSON lines)."""
-    from complaint_form.observability import logger
-
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
 
 
 def test_logs_hold_no_personal_data(deps: Dependencies, log_lines: io.StringIO,
