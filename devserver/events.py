@@ -16,7 +16,7 @@ def to_event(method: str, target: str, headers: Mapping[str, str], body: bytes,
     path, _, query = target.partition("?")
     lowered = {name.lower(): value for name, value in headers.items()}
     content_type = lowered.get("content-type", "")
-    textual = not content_type or content_type.startswith(_TEXT_TYPES)
+    textual = (not content_type or content_type.lower().startswith(_TEXT_TYPES)) and _utf8(body)
     now = time.time()
     return {
         "version": "2.0",
@@ -38,10 +38,18 @@ def to_event(method: str, target: str, headers: Mapping[str, str], body: bytes,
             "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
             "timeEpoch": int(now * 1000),
         },
-        "body": body.decode("utf-8", errors="replace") if textual
-        else base64.b64encode(body).decode("ascii"),
+        "body": body.decode("utf-8") if textual else base64.b64encode(body).decode("ascii"),
         "isBase64Encoded": not textual,
     }
+
+
+def _utf8(body: bytes) -> bool:
+    # A body that is not UTF-8 goes as bytes, for the function to refuse, not repaired.
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _query(query: str) -> dict[str, str]:

@@ -7,9 +7,9 @@ page's script) and HTML (a form post without script, or a page opened in the bro
 
 from __future__ import annotations
 
-import json
 import traceback
 from dataclasses import dataclass, replace
+from hmac import compare_digest
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
@@ -28,6 +28,16 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from complaint_form import messages
+from complaint_form.body import (
+    FORM,
+    JSON,
+    MalformedBodyError,
+    PayloadTooLargeError,
+    StrictBodyResolver,
+    UnsupportedContentTypeError,
+    media_type,
+    parse_json_body,
+)
 from complaint_form.dependencies import get_dependencies
 from complaint_form.dynamodb import AddressLimitReachedError, StorageUnavailableError
 from complaint_form.intake import SpamRejectedError, SubmissionInvalidError
@@ -44,50 +54,15 @@ from complaint_form.service import (
 )
 from klachtenportaal import API_PATH
 
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
-DOCUMENTED_CONTENT_TYPES = ("application/json", FORM_CONTENT_TYPE)
 HTML = "text/html; charset=utf-8"
+ORIGIN_HEADER = "x-origin-verify"
 
 
-class PayloadTooLargeError(Exception):
-    """The request body is larger than the form could ever send."""
+class NotThroughTheSiteError(Exception):
+    """The request did not come through CloudFront (and its web ACL)."""
 
 
-class MalformedBodyError(Exception):
-    """The request body is not a JSON object the form could have sent."""
-
-
-class UnsupportedContentTypeError(Exception):
-    """The body is neither JSON nor an HTML form post (the only two the API documents)."""
-
-
-def parse_json_body(body: str) -> dict[str, Any]:
-    """Strict JSON parsing: bounded size, no deep nesting, an object at the top, each key
-    once (which of two values counts differs between parsers), no NaN or Infinity."""
-    if len(body.encode("utf-8")) > get_dependencies().settings.max_body_bytes:
-        raise PayloadTooLargeError
-    try:
-        data = json.loads(body, object_pairs_hook=_object_with_unique_keys,
-                          parse_constant=_no_constant)
-    except RecursionError as exc:
-        raise MalformedBodyError from exc
-    if not isinstance(data, dict):
-        raise MalformedBodyError
-    return data
-
-
-def _object_with_unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        raise MalformedBodyError
-    return data
-
-
-def _no_constant(name: str) -> Any:
-    raise MalformedBodyError
-
-
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json_body)
+app = StrictBodyResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 
 
 def register_lambda_context(app: APIGatewayHttpResolver,
@@ -97,19 +72,29 @@ def register_lambda_context(app: APIGatewayHttpResolver,
     return next_middleware(app)
 
 
-app.use(middlewares=[register_lambda_context])
+def only_through_the_site(app: APIGatewayHttpResolver,
+                          next_middleware: NextMiddleware) -> Response[Any]:
+    secret = get_dependencies().settings.origin_secret
+    given = str(app.current_event.headers.get(ORIGIN_HEADER, ""))
+    if secret is not None and not compare_digest(given.encode(),
+                                                 secret.get_secret_value().encode()):
+        raise NotThroughTheSiteError
+    return next_middleware(app)
 
 
-def _content_type() -> str:
-    return str(app.current_event.headers.get("content-type", "")).strip().lower()
+app.use(middlewares=[only_through_the_site, register_lambda_context])
+
+
+def _media_type() -> str:
+    return media_type(str(app.current_event.headers.get("content-type", "")))
 
 
 def _content_type_documented() -> bool:
-    return (_content_type() or "application/json").startswith(DOCUMENTED_CONTENT_TYPES)
+    return _media_type() in ("", JSON, FORM)
 
 
 def _is_form_post() -> bool:
-    return _content_type().startswith(FORM_CONTENT_TYPE)
+    return _media_type() == FORM
 
 
 def _answer_in_html() -> bool:
@@ -150,8 +135,8 @@ def post_complaint(complaint: ComplaintRequest) -> Response[str]:
     what = "vraag" if receipt.kind == "advies" else "klacht"
     answer = ReceiptResponse(**receipt.model_dump(),
                              message=f"Je {what} is ontvangen. Je kenmerk is {receipt.reference}.")
-    return Response(status_code=HTTPStatus.CREATED, content_type=content_types.APPLICATION_JSON,
-                    body=answer.model_dump_json())
+    return _response(HTTPStatus.CREATED, content_types.APPLICATION_JSON,
+                     answer.model_dump_json())
 
 
 def _html_answers(**described: str) -> dict[int, Any]:
@@ -189,12 +174,29 @@ def post_copy(reference: str, secret: str) -> Response[str]:
 
 
 def _page(body: str) -> Response[str]:
-    return Response(status_code=HTTPStatus.OK, content_type=HTML, body=body)
+    return _response(HTTPStatus.OK, HTML, body)
 
 
 def _see_other(location: str) -> Response[str]:
-    return Response(status_code=HTTPStatus.SEE_OTHER, headers={"Location": location},
-                    content_type=HTML, body="")
+    return _response(HTTPStatus.SEE_OTHER, HTML, "", {"Location": location})
+
+
+# On every answer: answers name kenmerken and paths hold page secrets, so nothing is cached
+# or passed on as referrer; nothing is sniffed or framed; pages load only the site's
+# stylesheet (CloudFront's policy adds the site's own headers in front of these).
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+}
+
+
+def _response(status: HTTPStatus, content_type: str, body: str,
+              headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(status_code=status, content_type=content_type, body=body,
+                    headers={**SECURITY_HEADERS, **(headers or {})})
 
 
 # -- exceptions → HTTP answers ---------------------------------------------------------------
@@ -255,6 +257,8 @@ ANSWERS: dict[type[Exception], Answer] = {
         retry_after=30, form_again=True),
     NotFoundError: NOT_FOUND,
     ComplaintNotFoundError: NOT_FOUND,
+    NotThroughTheSiteError: Answer(HTTPStatus.FORBIDDEN, "Geen toegang",
+                                   "Gebruik het formulier op onze website."),
     CopyLinkExpiredError: Answer(
         HTTPStatus.GONE, "Link verlopen",
         "Deze link werkt niet meer. Wil je toch een kopie van je klacht? Bel {phone} "
@@ -262,10 +266,17 @@ ANSWERS: dict[type[Exception], Answer] = {
 }
 
 
+BODY_ERRORS = (MalformedBodyError, PayloadTooLargeError, UnsupportedContentTypeError)
+
+
 @app.exception_handler(Exception)
 def answer_error(error: Exception) -> Response[str]:
     """The answer to every exception a request raises."""
     errors: dict[str, str] | None = None
+    cause = error.__cause__
+    if isinstance(error, RequestValidationError) and isinstance(cause, BODY_ERRORS):
+        # The framework wraps what goes wrong while it reads a form post.
+        error = cause
     if isinstance(error, RequestValidationError):
         failures = error.errors()
         if any(failure.get("type") == "json_invalid" or failure.get("loc") == ("body",)
@@ -309,8 +320,8 @@ def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
             email=portal.email))
     if not _answer_in_html():
         body = ErrorResponse(message=answer.message, errors=errors)
-        return Response(status_code=answer.status, content_type=content_types.APPLICATION_JSON,
-                        body=body.model_dump_json(exclude_none=True), headers=headers)
+        return _response(answer.status, content_types.APPLICATION_JSON,
+                         body.model_dump_json(exclude_none=True), headers)
     pages = get_dependencies().pages
     page = None
     if answer.form_again and _is_form_post():
@@ -321,7 +332,7 @@ def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
         page = pages.message("Zorgaanbieder niet gevonden", messages.invalid("provider"))
     if page is None:
         page = pages.message(answer.title, answer.message)
-    return Response(status_code=answer.status, content_type=HTML, body=page, headers=headers)
+    return _response(answer.status, HTML, page, headers)
 
 
 def _form_values() -> dict[str, str]:

@@ -78,6 +78,11 @@ CORPUS: list[tuple[str, Any, int, str | None]] = [
     ("start time as text", complaint_body(form_started_at="gisteren"), 400, None),
     ("JSON without the start time the script always sends",
      complaint_body(form_started_at=None), 400, None),
+    ("'yes' for a yes or no", complaint_body(discussed_with_provider="yes"), 422,
+     "discussed_with_provider"),
+    ("1 for a yes or no", complaint_body(wants_officer_support=1), 422, "wants_officer_support"),
+    ("'on' as the copy box", complaint_body(send_copy="on"), 422, "send_copy"),
+    ("1 as consent", complaint_body(consent=1), 422, "consent"),
     ("missing consent", complaint_body(consent=None), 422, "consent"),
     ("consent refused", complaint_body(consent=False), 422, "consent"),
     ("unknown provider", complaint_body(provider="bestaat-niet"), 422, "provider"),
@@ -136,6 +141,37 @@ def test_only_documented_content_types_are_accepted(aws: Settings, content_type:
     response = invoke(http_event(body=body, content_type=content_type))
     assert response["statusCode"] == 415, response["body"][:300]
     assert stored_items(aws.table_name) == []
+
+
+FORM = "application/x-www-form-urlencoded"
+# (case, raw body, content type, expected status)
+RAW: list[tuple[str, bytes, str, int]] = [
+    ("form post over the size limit", b"name=" + b"x" * 1_000_000, FORM, 413),
+    ("form post with more fields than the form has", b"&".join([b"a=1"] * 60), FORM, 400),
+    ("JSON that is not UTF-8", json.dumps(complaint_body()).encode().replace(
+        b"Sanne", b"Sann\xe9"), "application/json", 400),
+    ("a media type that only starts like JSON", json.dumps(complaint_body()).encode(),
+     "application/jsonx", 415),
+    ("JSON in another charset", json.dumps(complaint_body()).encode(),
+     "application/json; charset=latin-1", 415),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "content_type", "status"), RAW,
+                         ids=[case for case, *_ in RAW])
+def test_hostile_request_bodies_are_refused_before_reading_fields(
+        aws: Settings, case: str, body: bytes, content_type: str, status: int) -> None:
+    # WHEN the body breaks the rules of the two media types the API takes
+    response = invoke(http_event(body=body, content_type=content_type))
+    # THEN it is refused for what it is, and nothing is stored
+    assert response["statusCode"] == status, response["body"][:300]
+    assert stored_items(aws.table_name) == []
+
+
+def test_media_types_are_read_without_regard_to_case(aws: Settings) -> None:
+    response = invoke(http_event(body=json.dumps(complaint_body()),
+                                 content_type="Application/JSON; Charset=UTF-8"))
+    assert response["statusCode"] == 201, response["body"][:300]
 
 
 def test_hostile_input_does_not_name_an_unknown_field_back(aws: Settings) -> None:
