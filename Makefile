@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 ENV    ?= test
 
-.PHONY: setup validate schema openapi build serve check test lint bench deploy destroy clean
+.PHONY: setup validate schema openapi build serve check test lint policy bench deploy destroy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,8 @@ validate: setup ## Check providers.yaml; every error with file:line:column
 schema: setup ## Regenerate providers.schema.json from the registry model
 	$(BIN)/klachtenportaal schema
 
-openapi: setup ## Regenerate docs/api/openapi.json from the API's code
-	AWS_DEFAULT_REGION=eu-west-1 $(BIN)/python -m complaint_form openapi > docs/api/openapi.json
+openapi: setup ## Regenerate docs/api-docs/openapi.json from the API's code
+	AWS_DEFAULT_REGION=eu-west-1 $(BIN)/python -m complaint_form openapi > docs/api-docs/openapi.json
 
 build: setup ## Validate, then build the site into site/
 	$(BIN)/klachtenportaal build
@@ -40,6 +40,15 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# checkov pins its own versions of libraries this project uses too: it has a venv of its own.
+CHECKOV := .venv-checkov/bin/checkov
+$(CHECKOV):
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet 'checkov==3.3.30'
+
+policy: $(CHECKOV) ## Scan infra/ with checkov: every check passes or is skipped, with the reason, in the template
+	$(CHECKOV) --directory infra --framework cloudformation --skip-download --compact --quiet
+
 $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
@@ -47,7 +56,7 @@ $(CHROMIUM):
 check: lint ## The quick lane: ruff, mypy and every test without a browser or a MkDocs build
 	$(BIN)/pytest -q -m "not build" tests/unit tests/integration
 
-test: lint $(CHROMIUM) ## Run every test (unit, integration, browser)
+test: lint policy $(CHROMIUM) ## Run every test (unit, integration, browser) and the policy scan
 	$(BIN)/pytest
 
 bench: setup ## Run the benchmarks (bench/README.md); results in bench/results/latest.md

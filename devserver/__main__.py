@@ -18,15 +18,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--registry", type=Path, default=Path("providers.yaml"))
     parser.add_argument("--outbox", type=Path, default=Path("var/outbox"))
     parser.add_argument("--no-watch", action="store_true", help="do not rebuild on changes")
+    parser.add_argument("--posts-per-ip", type=int, default=None,
+                        help="posts one client IP may make per five minutes (default: the "
+                             "web ACL's limit; load tests raise it)")
     args = parser.parse_args(argv)
 
     site_url = f"http://localhost:{args.port}/"
     prepare_environment(site_url)
 
     from devserver.server import serve
+    from infra.edge import POSTS_PER_IP
 
     return serve(args.host, args.port, args.site_dir, args.registry, args.outbox,
-                 watch=not args.no_watch)
+                 watch=not args.no_watch, posts_per_ip=args.posts_per_ip or POSTS_PER_IP)
 
 
 if __name__ == "__main__":

@@ -18,15 +18,37 @@ from typing import Any
 
 from devserver.backend import LocalBackend
 from devserver.events import from_response, to_event
-from klachtenportaal import API_PATH
+from infra import edge
 from sitegen.cli import build
 from sitegen.incremental import FullBuildNeededError, IncrementalSite
 from sitegen.loader import RegistryError, RegistryLoader
 
 API_PREFIX = "/api/"
+# The header CloudFront adds for the API in AWS (infra/template.yaml).
+ORIGIN_HEADER = "x-origin-verify"
 DEV_PREFIX = "/_dev/klachten/"
 # API Gateway refuses larger payloads before they reach the Lambda.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
+
+
+class PostLimit:
+    """Posts per client IP in a sliding window: what the web ACL's rate-based rules do in
+    front of the API in AWS (infra/edge.yaml)."""
+
+    def __init__(self, limit: int, window_seconds: float) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self._posts: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, ip: str, now: float) -> bool:
+        with self._lock:
+            recent = [at for at in self._posts.get(ip, []) if at > now - self.window]
+            allowed = len(recent) < self.limit
+            if allowed:
+                recent.append(now)
+            self._posts[ip] = recent
+            return allowed
 
 
 class LocalServer(ThreadingHTTPServer):
@@ -39,6 +61,7 @@ class LocalServer(ThreadingHTTPServer):
 
 class Handler(SimpleHTTPRequestHandler):
     backend: LocalBackend
+    post_limit: PostLimit
     protocol_version = "HTTP/1.1"
     # Headers and body go out in separate writes; with Nagle's algorithm the body then
     # waits for the client's delayed ACK before it leaves.
@@ -88,8 +111,15 @@ class Handler(SimpleHTTPRequestHandler):
                         b'{"message": "Het verzoek is te groot."}')
             return
         body = self.rfile.read(length) if length else b""
-        event = to_event(self.command, self.path, dict(self.headers.items()), body,
-                         self.client_address[0])
+        if self.command == "POST" and not self.post_limit.allow(self.client_address[0],
+                                                                  time.monotonic()):
+            self._too_many_posts()
+            return
+        # As CloudFront does: the origin secret replaces any header of that name.
+        sent = {name: value for name, value in self.headers.items()
+                if name.lower() != ORIGIN_HEADER}
+        sent[ORIGIN_HEADER] = os.environ["ORIGIN_SECRET"]
+        event = to_event(self.command, self.path, sent, body, self.client_address[0])
         try:
             response = self.backend.handle(event)
         except Exception as exc:
@@ -98,6 +128,15 @@ class Handler(SimpleHTTPRequestHandler):
                         "body": '{"message": "Internal Server Error"}'}
         status, headers, data = from_response(response)
         self._reply(status, headers, b"" if self.command == "HEAD" else data)
+
+    def _too_many_posts(self) -> None:
+        portal = self.backend.deps.registry.portal
+        if "json" in (self.headers.get("Content-Type") or "").lower():
+            content_type, data = "application/json", edge.too_many_posts_json(portal)
+        else:
+            content_type, data = "text/html", edge.too_many_posts_html(portal)
+        self._reply(HTTPStatus.TOO_MANY_REQUESTS, [("Content-Type", content_type)],
+                    data.encode())
 
     def _stored(self) -> None:
         """Development only: what was stored (all references, or one complaint)."""
@@ -212,21 +251,26 @@ class Rebuilder(threading.Thread):
             return None  # the build reported it; the previous site and registry stay
         self.backend.use_registry(registry)
         try:
-            return IncrementalSite(self.site_dir, os.environ.get("SITE_URL", ""), registry,
-                                   API_PATH)
+            return IncrementalSite(self.site_dir, os.environ.get("SITE_URL", ""), registry)
         except (FullBuildNeededError, OSError):
             return None
 
 
+def make_server(host: str, port: int, site_dir: Path, backend: LocalBackend,
+                posts_per_ip: int = edge.POSTS_PER_IP) -> LocalServer:
+    limit = PostLimit(posts_per_ip, edge.POSTS_WINDOW_SECONDS)
+    handler = partial(type("BoundHandler", (Handler,), {"backend": backend, "post_limit": limit}),
+                      directory=str(site_dir.resolve()))
+    return LocalServer((host, port), handler)
+
+
 def serve(host: str, port: int, site_dir: Path, registry: Path, outbox: Path,
-          watch: bool = True) -> int:
+          watch: bool = True, posts_per_ip: int = edge.POSTS_PER_IP) -> int:
     if build(registry, site_dir, Path("mkdocs.yml")) != 0:
         return 1
     loader = RegistryLoader()
     backend = LocalBackend(outbox, loader.load(registry))
-    handler = partial(type("BoundHandler", (Handler,), {"backend": backend}),
-                      directory=str(site_dir.resolve()))
-    server = LocalServer((host, port), handler)
+    server = make_server(host, port, site_dir, backend, posts_per_ip)
     if watch:
         Rebuilder(backend, loader, registry, site_dir).start()
     print(f"Serving http://localhost:{port}/ : the site, and the complaint form backend at "

@@ -1,7 +1,8 @@
 """One-command deploy and teardown of the whole product to AWS.
 
 `python -m infra.deploy deploy --env test` builds the Lambda bundle and the site, deploys the
-stack (`infra/template.yaml`, transformed offline), uploads the site and invalidates what
+web ACL's stack (`infra/edge.yaml`, in us-east-1 as CloudFront requires) and the main stack
+(`infra/template.yaml`, transformed offline), uploads the site and invalidates what
 changed. Each step skips itself when its input did not change, so a second run after an
 edit of `providers.yaml` uploads a new bundle and the changed pages only.
 Credentials come from the usual AWS chain (environment, profile, SSO); none are stored here.
@@ -33,8 +34,8 @@ import boto3
 from botocore.exceptions import ClientError
 from pydantic import TypeAdapter, ValidationError
 
+from infra import edge
 from infra.template import load_template, python_runtimes, transform
-from klachtenportaal import API_PATH
 from klachtenportaal.fields import EmailAddress
 from sitegen.cli import build as build_site
 from sitegen.loader import load_registry
@@ -43,6 +44,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = REPO_ROOT / "infra" / "environments"
 # The domain and the form backend; the site generator stays out of the bundle.
 PACKAGES = ["klachtenportaal", "lambda/complaint_form"]
+# A web ACL for CloudFront can only be made in this region.
+EDGE_REGION = "us-east-1"
 # The functions run the Python that deploys them: the bundle's bytecode is that version's.
 LAMBDA_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 TEMPLATE_TAG = "klachtenportaal:template-sha256"
@@ -139,12 +142,15 @@ class AwsClients:
     s3: Any
     cloudfront: Any
     sts: Any
+    edge_cloudformation: Any
 
     @classmethod
     def for_region(cls, region: str) -> AwsClients:
         session = boto3.session.Session(region_name=region)
-        return cls(*(session.client(name) for name in ("cloudformation", "s3", "cloudfront",
-                                                        "sts")))
+        return cls(cloudformation=session.client("cloudformation"), s3=session.client("s3"),
+                   cloudfront=session.client("cloudfront"), sts=session.client("sts"),
+                   edge_cloudformation=boto3.session.Session(
+                       region_name=EDGE_REGION).client("cloudformation"))
 
 
 def inline_script_hashes(site_dir: Path) -> list[str]:
@@ -258,20 +264,17 @@ class Deployer:
     def deploy(self) -> DeployReport:
         report = DeployReport()
         self.work_dir.mkdir(parents=True, exist_ok=True)
-        outputs = self.stack_outputs()
         site_dir = self.work_dir / "site"
-        api_url = self._api_url(outputs)
-        self._build_site(site_dir, api_url)
+        self._build_site(site_dir)
         bucket = self.ensure_artifacts_bucket()
         archive, digest = build_lambda_bundle(self.repo_root, self.work_dir, self.vendor)
         report.code_key = f"lambda/{digest}.zip"
         report.code_uploaded = self._upload_once(bucket, report.code_key, archive.read_bytes())
-        parameters = self._parameters(bucket, report.code_key, inline_script_hashes(site_dir))
+        web_acl = self.deploy_edge()
+        parameters = self._parameters(bucket, report.code_key, inline_script_hashes(site_dir),
+                                      web_acl)
         report.stack_updated = self.deploy_stack(bucket, parameters)
         report.outputs = outputs = self.stack_outputs()
-        if self._api_url(outputs) != api_url:
-            # First deploy: the API's address exists only now; point the form at it.
-            self._build_site(site_dir, self._api_url(outputs))
         report.uploaded, report.deleted = self.sync_site(site_dir, outputs["SiteBucketName"])
         if "DistributionId" in outputs and (report.uploaded or report.deleted):
             report.invalidated = self.invalidate(outputs["DistributionId"],
@@ -279,19 +282,38 @@ class Deployer:
         return report
 
     def destroy(self) -> list[str]:
-        """Delete the stack and the site; the complaint data (tables, key) is retained."""
+        """Delete the stacks and the site; the complaint data (tables, key) is retained."""
         outputs = self.stack_outputs()
         if not outputs:
             return []
         self._empty_bucket(outputs["SiteBucketName"])
-        cloudformation = self.clients.cloudformation
-        cloudformation.delete_stack(StackName=self.env.stack_name)
-        cloudformation.get_waiter("stack_delete_complete").wait(
-            StackName=self.env.stack_name, WaiterConfig=self.wait)
+        # The distribution uses the web ACL: the main stack goes first.
+        for cloudformation, name in ((self.clients.cloudformation, self.env.stack_name),
+                                     (self.clients.edge_cloudformation, self.edge_stack_name)):
+            cloudformation.delete_stack(StackName=name)
+            cloudformation.get_waiter("stack_delete_complete").wait(StackName=name,
+                                                                    WaiterConfig=self.wait)
         return [name for key, name in outputs.items() if key == "ComplaintsTableName"]
 
+    @property
+    def edge_stack_name(self) -> str:
+        return f"{self.env.stack_name}-edge"
+
+    def deploy_edge(self) -> str:
+        """Create or update the web ACL's stack; the web ACL's ARN."""
+        portal = load_registry(self.repo_root / "providers.yaml").portal
+        parameters = edge.edge_parameters(self.env.name, portal)
+        template = json.dumps(self.adapt_template(load_template(edge.TEMPLATE)), sort_keys=True)
+        self._deploy(self.clients.edge_cloudformation, self.edge_stack_name,
+                     {"TemplateBody": template}, template, parameters, capabilities=[])
+        outputs = self._outputs(self.clients.edge_cloudformation, self.edge_stack_name)
+        return outputs["WebAclArn"]
+
     def stack_outputs(self) -> dict[str, str]:
-        stack = self._describe_stack() or {}
+        return self._outputs(self.clients.cloudformation, self.env.stack_name)
+
+    def _outputs(self, cloudformation: Any, name: str) -> dict[str, str]:
+        stack = self._describe_stack(cloudformation, name) or {}
         return {item["OutputKey"]: item["OutputValue"] for item in stack.get("Outputs", [])}
 
     def ensure_artifacts_bucket(self) -> str:
@@ -316,21 +338,26 @@ class Deployer:
         deployed (recorded in a stack tag), so an unchanged stack is not touched."""
         template = self.adapt_template(transform(load_template(), parameters, self.env.region))
         body = json.dumps(template, sort_keys=True)
+        key = f"templates/{hashlib.sha256(body.encode()).hexdigest()}.json"
+        self._upload_once(bucket, key, body.encode())
+        url = f"https://{bucket}.s3.{self.env.region}.amazonaws.com/{key}"
+        return self._deploy(self.clients.cloudformation, self.env.stack_name,
+                            {"TemplateURL": url}, body, parameters,
+                            capabilities=["CAPABILITY_IAM"])
+
+    def _deploy(self, cloudformation: Any, name: str, template: dict[str, str], body: str,
+                parameters: dict[str, str], capabilities: list[str]) -> bool:
         digest = hashlib.sha256((body + json.dumps(parameters, sort_keys=True)).encode())
         fingerprint = digest.hexdigest()
-        cloudformation = self.clients.cloudformation
-        stack = self._describe_stack()
+        stack = self._describe_stack(cloudformation, name)
         tags = {tag["Key"]: tag["Value"] for tag in (stack or {}).get("Tags", [])}
         if tags.get(TEMPLATE_TAG) == fingerprint:
             return False
-        key = f"templates/{fingerprint}.json"
-        self._upload_once(bucket, key, body.encode())
         arguments = {
-            "StackName": self.env.stack_name,
-            "TemplateURL": f"https://{bucket}.s3.{self.env.region}.amazonaws.com/{key}",
+            "StackName": name, **template,
             "Parameters": [{"ParameterKey": k, "ParameterValue": v}
                            for k, v in sorted(parameters.items())],
-            "Capabilities": ["CAPABILITY_IAM"],
+            "Capabilities": capabilities,
             "Tags": [{"Key": TEMPLATE_TAG, "Value": fingerprint},
                      {"Key": "environment", "Value": self.env.name}],
         }
@@ -341,8 +368,7 @@ class Deployer:
             cloudformation.create_stack(**arguments, EnableTerminationProtection=(
                 self.env.name == "production"))
             waiter = "stack_create_complete"
-        cloudformation.get_waiter(waiter).wait(StackName=self.env.stack_name,
-                                               WaiterConfig=self.wait)
+        cloudformation.get_waiter(waiter).wait(StackName=name, WaiterConfig=self.wait)
         return True
 
     def sync_site(self, site_dir: Path, bucket: str) -> tuple[list[str], list[str]]:
@@ -384,15 +410,14 @@ class Deployer:
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _api_url(self, outputs: dict[str, str]) -> str:
-        return outputs["ApiUrl"] + API_PATH if "ApiUrl" in outputs else API_PATH
-
-    def _build_site(self, site_dir: Path, api_url: str) -> None:
+    def _build_site(self, site_dir: Path) -> None:
+        # The API is under the site's own address (CloudFront's /api/*), as under `make serve`.
         if build_site(self.repo_root / "providers.yaml", site_dir, self.repo_root / "mkdocs.yml",
-                      site_url=self.env.site_url, api_url=api_url) != 0:
+                      site_url=self.env.site_url) != 0:
             raise RuntimeError("the site did not build; see the messages above")
 
-    def _parameters(self, bucket: str, code_key: str, hashes: list[str]) -> dict[str, str]:
+    def _parameters(self, bucket: str, code_key: str, hashes: list[str],
+                    web_acl: str) -> dict[str, str]:
         env = self.env
         return {
             "Environment": env.name, "DomainName": env.domain_name,
@@ -400,12 +425,12 @@ class Deployer:
             "SenderEmail": env.sender_email, "NotificationEmail": env.notification_email,
             "AlarmEmail": env.alarm_email, "RetentionDays": str(env.retention_days),
             "CodeBucket": bucket, "CodeKey": code_key, "InlineScriptHashes": " ".join(hashes),
-            "PythonRuntime": f"python{LAMBDA_PYTHON}",
+            "PythonRuntime": f"python{LAMBDA_PYTHON}", "WebAclArn": web_acl,
         }
 
-    def _describe_stack(self) -> dict[str, Any] | None:
+    def _describe_stack(self, cloudformation: Any, name: str) -> dict[str, Any] | None:
         try:
-            stacks = self.clients.cloudformation.describe_stacks(StackName=self.env.stack_name)
+            stacks = cloudformation.describe_stacks(StackName=name)
         except ClientError as exc:
             if "does not exist" in str(exc):
                 return None
@@ -457,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report = deployer.deploy()
     print(json.dumps({
-        "site": deployer.env.site_url, "api": report.outputs.get("ApiUrl"),
+        "site": deployer.env.site_url, "api": deployer.env.site_url + "api/klachten",
         "lambda_bundle": report.code_key, "bundle_uploaded": report.code_uploaded,
         "stack_updated": report.stack_updated, "files_uploaded": len(report.uploaded),
         "files_deleted": len(report.deleted), "paths_invalidated": len(report.invalidated),

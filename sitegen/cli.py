@@ -41,19 +41,19 @@ def validate(registry: Path) -> int:
     return 0
 
 
-def build(registry: Path, site_dir: Path, config: Path, *, site_url: str | None = None,
-          api_url: str | None = None) -> int:
+def build(registry: Path, site_dir: Path, config: Path, *,
+          site_url: str | None = None) -> int:
     """Build into a temporary folder and swap it in, so a failed build leaves no half site.
 
     The MkDocs plugin validates the registry and stops the build with the full error report.
-    `site_url` and `api_url` (the form's API address) replace mkdocs.yml's defaults.
+    `site_url` replaces mkdocs.yml's default.
     """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     # The names mkdocs.yml reads with !ENV; and mkdocs-material's notice about MkDocs 2 off.
     chosen = {"KLACHTENPORTAAL_REGISTRY": str(registry.resolve()), "SITE_URL": site_url,
-              "KLACHTENPORTAAL_API_URL": api_url, "NO_MKDOCS_2_WARNING": "1"}
+              "NO_MKDOCS_2_WARNING": "1"}
     env = {**os.environ, **{name: value for name, value in chosen.items() if value}}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "--config-file", str(config), "--site-dir", str(staging)]

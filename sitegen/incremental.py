@@ -32,12 +32,11 @@ class Update:
 class IncrementalSite:
     """The site at `site_dir` as built from `registry`."""
 
-    def __init__(self, site_dir: Path, site_url: str, registry: Registry, api_url: str) -> None:
+    def __init__(self, site_dir: Path, site_url: str, registry: Registry) -> None:
         self.site_dir = site_dir
         self.site_url = site_url
-        self.api_url = api_url
         self.registry = registry
-        self.renderer = PageRenderer(registry, api_url)
+        self.renderer = PageRenderer(registry)
         self.shell = self._built_shell()
 
     def update(self, registry: Registry) -> Update:
@@ -46,7 +45,7 @@ class IncrementalSite:
             raise FullBuildNeededError("something besides the providers changed")
         old = {provider.slug: provider for provider in self.registry.providers}
         new = {provider.slug: provider for provider in registry.providers}
-        renderer = PageRenderer(registry, self.api_url)
+        renderer = PageRenderer(registry)
         written = []
         for slug, provider in new.items():
             if old.get(slug) != provider:

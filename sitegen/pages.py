@@ -124,11 +124,12 @@ def group_by_letter(providers: Iterable[Provider]) -> list[LetterGroup]:
 class PageRenderer:
     """Renders the generated pages of one registry."""
 
-    def __init__(self, registry: Registry, api_url: str = API_PATH) -> None:
+    def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.env = template_environment("sitegen")
         self._common: dict[str, Any] = {
-            "api_url": api_url,
+            # The API is under the site's own address (CloudFront's /api/*, or `make serve`).
+            "api_url": API_PATH,
             "providers_dir": PROVIDERS_DIR,
             "portal": registry.portal,
             "portal_contact": portal_contact(registry),

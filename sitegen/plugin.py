@@ -21,7 +21,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from klachtenportaal import API_PATH
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import Registry
 from sitegen import shell
@@ -32,7 +31,6 @@ from sitegen.workers import ProviderPageWorkers
 
 class PluginConfig(Config):
     registry = config_options.Type(str, default="providers.yaml")
-    api_url = config_options.Type(str, default=API_PATH)
 
 
 class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
@@ -44,7 +42,7 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
             self.registry: Registry = load_registry(path)
         except RegistryError as exc:
             raise PluginError(exc.report()) from None
-        renderer = PageRenderer(self.registry, self.config.api_url)
+        renderer = PageRenderer(self.registry)
         self.provider_pages = ProviderPageWorkers(renderer)  # first: they render meanwhile
         self.documents = {page.src_uri: page for page in renderer.documents()}
         self.markdown_env = template_environment("sitegen")

@@ -58,7 +58,10 @@ def running_product(repo_root: Path, work: Path) -> Iterator[LocalProduct]:
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "devserver", "--port", str(port), "--outbox", str(outbox),
-             "--site-dir", str(work / "site"), "--no-watch"],
+             "--site-dir", str(work / "site"), "--no-watch",
+             # Browser and load tests post from one address far more than a person does; the
+             # per-IP limit has its own test.
+             "--posts-per-ip", "1000000"],
             cwd=repo_root, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://localhost:{port}/"
         deadline = time.monotonic() + 120

@@ -13,7 +13,7 @@ from tests.local_product import LocalProduct
 pytestmark = pytest.mark.build
 
 SCHEMA = schemathesis.openapi.from_path(
-    str(Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"))
+    str(Path(__file__).resolve().parents[2] / "docs" / "api-docs" / "openapi.json"))
 
 
 @SCHEMA.parametrize()

@@ -35,7 +35,10 @@ from infra.deploy import (
 # moto's CloudFormation cannot create these; the deploy is tested on everything else.
 UNSUPPORTED_BY_MOTO = {"AWS::CloudFront::Distribution", "AWS::CloudFront::Function",
                        "AWS::CloudFront::OriginAccessControl",
-                       "AWS::CloudFront::ResponseHeadersPolicy", "AWS::SES::EmailIdentity"}
+                       "AWS::CloudFront::ResponseHeadersPolicy", "AWS::SES::EmailIdentity",
+                       "AWS::WAFv2::WebACL", "AWS::WAFv2::LoggingConfiguration"}
+# Stands in for the web ACL moto cannot make, so the main stack gets an ARN to pass on.
+WEB_ACL = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/klachtenportaal-test/stand-in"
 
 
 def _references(value: Any) -> set[str]:
@@ -67,10 +70,11 @@ def without_unsupported(template: dict[str, Any]) -> dict[str, Any]:
                 if name not in dropped and _references(r) & dropped}
         dropped |= more
         grew = bool(more)
-    return {**template,
-            "Resources": {k: v for k, v in resources.items() if k not in dropped},
-            "Outputs": {k: v for k, v in template["Outputs"].items()
-                        if not _references(v) & dropped}}
+    outputs = {k: v for k, v in template["Outputs"].items() if not _references(v) & dropped}
+    if "WebAclArn" in template["Outputs"]:
+        outputs["WebAclArn"] = {"Value": WEB_ACL}
+    return {**template, "Resources": {k: v for k, v in resources.items() if k not in dropped},
+            "Outputs": outputs}
 
 
 @pytest.fixture
@@ -87,8 +91,7 @@ def checkout(repo_root: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def deployer(repo_root: Path, checkout: Path,
              monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployer]:
-    for name in ("SITE_URL", "KLACHTENPORTAAL_API_URL"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("SITE_URL", raising=False)
     environment = Environment.load(repo_root / "infra" / "environments" / "example.json")
     with mock_aws():
         yield Deployer(
@@ -110,7 +113,19 @@ def test_deploy_creates_the_stack_uploads_site_and_bundle(deployer: Deployer) ->
     page = s3.get_object(Bucket=bucket, Key="aanbieders/dragon-coaching/index.html")
     assert page["ContentType"] == "text/html; charset=utf-8"
     html = page["Body"].read().decode()
-    assert f'action="{report.outputs["ApiUrl"]}/api/klachten"' in html
+    # AND the form posts to the site's own /api/ (CloudFront's second origin), no other host
+    assert 'action="/api/klachten"' in html
+    # AND the web ACL's stack is in us-east-1, with the limit and its Dutch answer, and its
+    # ACL is handed to the main stack
+    def parameters(region: str, name: str) -> dict[str, str]:
+        [stack] = boto3.client("cloudformation", region_name=region).describe_stacks(
+            StackName=name)["Stacks"]
+        return {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
+
+    edge = parameters("us-east-1", deployer.edge_stack_name)
+    assert edge["PostsPerIp"] == "10" and edge["PostsWindowSeconds"] == "300"
+    assert "0228 322 205" in json.loads(edge["TooManyPostsJson"])["message"]
+    assert parameters("eu-west-1", deployer.env.stack_name)["WebAclArn"] == WEB_ACL
     assert 'https://klachten-test.example.nl/aanbieders/dragon-coaching/' in html
     tables = boto3.client("dynamodb", region_name="eu-west-1").list_tables()["TableNames"]
     assert any("ComplaintsTable" in name for name in tables)
@@ -121,7 +136,8 @@ def test_deploy_creates_the_stack_uploads_site_and_bundle(deployer: Deployer) ->
     functions = boto3.client("lambda", region_name="eu-west-1").list_functions()["Functions"]
     handlers = {f["Handler"] for f in functions}
     assert handlers == {"complaint_form.handler.lambda_handler",
-                        "complaint_form.retry.lambda_handler"}
+                        "complaint_form.retry.lambda_handler",
+                        "complaint_form.email_events.lambda_handler"}
 
 
 UNCHECKED_HASH = 0b01

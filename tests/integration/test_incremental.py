@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from klachtenportaal import API_PATH
 from klachtenportaal.registry import Registry
 from sitegen.incremental import FullBuildNeededError, IncrementalSite
 from sitegen.loader import RegistryLoader
@@ -31,7 +30,7 @@ def built(repo_root: Path, tmp_path: Path) -> tuple[Path, Path, IncrementalSite]
     site = tmp_path / "site"
     assert run_build(repo_root, registry, site).returncode == 0
     text = registry.read_text(encoding="utf-8")
-    return registry, site, IncrementalSite(site, SITE_URL, parsed(text), API_PATH)
+    return registry, site, IncrementalSite(site, SITE_URL, parsed(text))
 
 
 def parsed(text: str) -> Registry:
@@ -113,7 +112,7 @@ def test_incremental_handles_a_registry_written_by_a_program(repo_root: Path,
     site = tmp_path / "site"
     assert run_build(repo_root, registry, site).returncode == 0
     text = registry.read_text(encoding="utf-8")
-    incremental = IncrementalSite(site, SITE_URL, parsed(text), API_PATH)
+    incremental = IncrementalSite(site, SITE_URL, parsed(text))
     # WHEN one provider's intro changes THEN only that page is written
     edited = text.replace("nemen we je klacht serieus", "nemen wij je klacht serieus", 1)
     update = incremental.update(parsed(edited))

@@ -17,6 +17,7 @@ PARAMETERS = {
     "SenderDomain": "example.nl", "SenderEmail": "noreply@example.nl",
     "NotificationEmail": "klachten@example.nl", "AlarmEmail": "beheer@example.nl",
     "CodeBucket": "code", "CodeKey": "lambda/abc.zip", "PythonRuntime": "python3.12",
+    "WebAclArn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/klachtenportaal/abc",
 }
 DATA_ACTIONS = ("dynamodb:", "ses:", "kms:", "sqs:", "s3:")
 
@@ -32,8 +33,10 @@ def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any
 
 
 def test_template_passes_cfn_lint() -> None:
+    from infra import edge
+
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
-    result = subprocess.run([str(cfn_lint), str(TEMPLATE)],
+    result = subprocess.run([str(cfn_lint), str(TEMPLATE), str(edge.TEMPLATE)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -58,11 +61,15 @@ def test_iam_grants_data_actions_on_named_resources_only(stack: dict[str, Any]) 
                     assert not any(action.endswith(":*") for action in actions), (role, statement)
 
 
-def test_ses_send_is_limited_to_the_sender_identity(stack: dict[str, Any]) -> None:
-    role = resources_of(stack, "AWS::IAM::Role")["ComplaintFunctionRole"]
+@pytest.mark.parametrize("role_name", ["ComplaintFunctionRole", "RetryFunctionRole"])
+def test_ses_send_is_limited_to_the_sender_identity(stack: dict[str, Any],
+                                                    role_name: str) -> None:
+    role = resources_of(stack, "AWS::IAM::Role")[role_name]
     statements = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
     [ses] = [s for s in statements if "ses:SendRawEmail" in s["Action"]]
-    assert ses["Resource"]["Fn::Sub"].endswith(":identity/${SenderDomain}")
+    identity, configuration_set = (resource["Fn::Sub"] for resource in ses["Resource"])
+    assert identity.endswith(":identity/${SenderDomain}")
+    assert configuration_set.endswith(":configuration-set/${EmailConfigurationSet}")
     assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "SenderEmail"}}}
 
 
@@ -94,16 +101,88 @@ def test_tables_match_what_the_backend_and_local_runs_use(stack: dict[str, Any])
         complaints["GlobalSecondaryIndexes"], key=str)
 
 
-def test_api_allows_only_the_site_origin_and_is_throttled(stack: dict[str, Any]) -> None:
+def test_api_is_reached_only_through_the_sites_distribution(stack: dict[str, Any]) -> None:
+    # GIVEN the API and the distribution
     [api] = resources_of(stack, "AWS::ApiGatewayV2::Api").values()
-    cors = api["Body"]["x-amazon-apigateway-cors"]
-    assert cors["allowOrigins"] == [{"Fn::Sub": "https://klachten.example.nl"}]
-    assert set(cors["allowMethods"]) == {"GET", "POST", "OPTIONS"}
     assert set(api["Body"]["paths"]) == {
         "/api/klachten", "/api/klachten/{reference}/ontvangstbevestiging/{secret}",
         "/api/klachten/{reference}/kopie/{secret}"}
+    # THEN the API shares the site's origin: no CORS
+    assert "x-amazon-apigateway-cors" not in api["Body"]
+    [distribution] = resources_of(stack, "AWS::CloudFront::Distribution").values()
+    config = distribution["DistributionConfig"]
+    [behaviour] = config["CacheBehaviors"]
+    assert behaviour["PathPattern"] == "/api/*" and "POST" in behaviour["AllowedMethods"]
+    [origin] = [o for o in config["Origins"] if o["Id"] == behaviour["TargetOriginId"]]
+    assert origin["DomainName"] == {"Fn::Sub": "${Api}.execute-api.${AWS::Region}.amazonaws.com"}
+    # AND behind the web ACL, with the secret header the function checks
+    assert config["WebACLId"] == {"Ref": "WebAclArn"}
+    [header] = origin["OriginCustomHeaders"]
+    secret = {"Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString}}"}
+    assert header == {"HeaderName": "x-origin-verify", "HeaderValue": secret}
+    function = resources_of(stack, "AWS::Lambda::Function")["ComplaintFunction"]
+    assert function["Environment"]["Variables"]["ORIGIN_SECRET"] == secret
+    # AND throttled as a whole, with access logs that name routes, never paths
     [stage] = resources_of(stack, "AWS::ApiGatewayV2::Stage").values()
     assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
+    log_format = stage["AccessLogSettings"]["Format"]
+    assert "$context.routeKey" in log_format and "$context.path" not in log_format
+
+
+def test_edge_web_acl_limits_posts_per_ip_as_the_dev_server_does() -> None:
+    from infra import edge
+
+    # GIVEN the web ACL's template
+    template = load_template(edge.TEMPLATE)
+    rules = {rule["Name"]: rule for rule in
+             template["Resources"]["WebAcl"]["Properties"]["Rules"]}
+    # THEN both rate rules count posts under /api/ per IP, with the parameters the deploy
+    # fills from the dev server's constants, and answer 429 with a body of their own
+    for name, body in (("posts-per-ip-json", "too-many-posts-json"),
+                       ("posts-per-ip-form", "too-many-posts-html")):
+        rate = rules[name]["Statement"]["RateBasedStatement"]
+        assert rate["AggregateKeyType"] == "IP"
+        assert rate["Limit"] == {"Ref": "PostsPerIp"}
+        assert rate["EvaluationWindowSec"] == {"Ref": "PostsWindowSeconds"}
+        assert rules[name]["Action"]["Block"]["CustomResponse"] == {
+            "ResponseCode": 429, "CustomResponseBodyKey": body}
+    assert {"aws-ip-reputation", "aws-known-bad-inputs", "aws-common"} <= set(rules)
+    assert str(edge.POSTS_WINDOW_SECONDS) in map(
+        str, template["Parameters"]["PostsWindowSeconds"]["AllowedValues"])
+
+
+def test_retry_role_finds_its_work_in_the_pending_index_only(stack: dict[str, Any]) -> None:
+    # GIVEN the retry function's permissions
+    role = resources_of(stack, "AWS::IAM::Role")["RetryFunctionRole"]
+    statements = [statement for policy in role["Policies"]
+                  for statement in policy["PolicyDocument"]["Statement"]]
+    # THEN it may scan the sparse pending index, not the table
+    [scan] = [s for s in statements if "dynamodb:Scan" in s["Action"]]
+    assert scan["Resource"] == {"Fn::Sub": "${ComplaintsTable.Arn}/index/pending-email"}
+
+
+def test_data_key_administrators_cannot_read_with_it(stack: dict[str, Any]) -> None:
+    # GIVEN the key that encrypts the complaints
+    policy = stack["Resources"]["DataKey"]["Properties"]["KeyPolicy"]["Statement"]
+    [admins] = [s for s in policy if s["Sid"] == "AccountAdministers"]
+    # THEN its administrators manage it without using it; using it is for the stack's roles
+    assert not any(action.startswith(("kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncrypt"))
+                   or action == "kms:*" for action in admins["Action"])
+    [users] = [s for s in policy if s["Sid"] == "StackRolesUse"]
+    assert "kms:Decrypt" in users["Action"]
+    assert users["Condition"]["ArnLike"]["aws:PrincipalArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-*"}
+
+
+def test_every_log_group_is_kept_for_a_set_time_under_the_data_key(
+        stack: dict[str, Any]) -> None:
+    # GIVEN the functions WHEN they log THEN into log groups with a retention and the key
+    groups = resources_of(stack, "AWS::Logs::LogGroup")
+    for function in resources_of(stack, "AWS::Lambda::Function").values():
+        assert function["LoggingConfig"]["LogGroup"]["Ref"] in groups
+    for group in groups.values():
+        assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+        assert group["KmsKeyId"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
 
 
 def test_lambda_runs_the_python_the_deploy_names_on_arm64(stack: dict[str, Any]) -> None:
@@ -151,17 +230,14 @@ def test_site_is_private_behind_cloudfront_with_security_headers(stack: dict[str
     assert security["ContentTypeOptions"]["Override"] is True
     assert security["ReferrerPolicy"]["ReferrerPolicy"] == "strict-origin-when-cross-origin"
     csp = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
-    api_origin = "https://${Api}.execute-api.${AWS::Region}.amazonaws.com"
-    assert f"form-action {api_origin};" in csp
-    assert f"connect-src 'self' {api_origin};" in csp
-    assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp.split(
-        "script-src")[1].split(";")[0]
+    assert "form-action 'self';" in csp and "connect-src 'self';" in csp
+    assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
 
 
 def test_alarm_topic_is_under_a_key_cloudwatch_may_use_for_this_account(
         stack: dict[str, Any]) -> None:
     # GIVEN the topic every alarm publishes to
-    [topic] = resources_of(stack, "AWS::SNS::Topic").values()
+    topic = resources_of(stack, "AWS::SNS::Topic")["AlarmTopic"]
     alarms = resources_of(stack, "AWS::CloudWatch::Alarm")
     assert alarms and all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
     # THEN it is encrypted with a customer-managed key of the stack (CloudWatch cannot use an
@@ -175,3 +251,33 @@ def test_alarm_topic_is_under_a_key_cloudwatch_may_use_for_this_account(
     assert {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(grant["Action"])
     assert grant["Condition"] == {
         "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_ses_reports_every_email_fate_to_the_events_function_only(
+        stack: dict[str, Any]) -> None:
+    # GIVEN the configuration set every e-mail is sent through
+    [destination] = resources_of(stack, "AWS::SES::ConfigurationSetEventDestination").values()
+    assert destination["ConfigurationSetName"] == {"Ref": "EmailConfigurationSet"}
+    events = destination["EventDestination"]
+    # THEN it publishes sends, rejects, bounces, complaints, deliveries and delays to a topic
+    assert set(events["MatchingEventTypes"]) == {"send", "reject", "bounce", "complaint",
+                                                 "delivery", "deliveryDelay"}
+    assert events["SnsDestination"]["TopicARN"] == {"Ref": "EmailEventsTopic"}
+    # AND the topic is under the complaints' key, which SES may use for this account only
+    topic = resources_of(stack, "AWS::SNS::Topic")["EmailEventsTopic"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "DataKey"}
+    key = stack["Resources"]["DataKey"]["Properties"]["KeyPolicy"]["Statement"]
+    [ses] = [s for s in key if s["Principal"] == {"Service": "ses.amazonaws.com"}]
+    assert ses["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    # AND the function it invokes may only update complaints
+    function = resources_of(stack, "AWS::Lambda::Function")["EmailEventsFunction"]
+    assert function["Handler"] == "complaint_form.email_events.lambda_handler"
+    assert "DeadLetterConfig" in function
+    role = resources_of(stack, "AWS::IAM::Role")["EmailEventsFunctionRole"]
+    statements = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    [table] = [s for s in statements if str(s["Action"]).startswith("dynamodb:")]
+    assert table["Action"] == "dynamodb:UpdateItem"
+    assert table["Resource"] == {"Fn::GetAtt": ["ComplaintsTable", "Arn"]}
+    # AND the sending functions send through the set
+    variables = stack["Resources"]["ComplaintFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["SES_CONFIGURATION_SET"] == {"Ref": "EmailConfigurationSet"}

@@ -1,0 +1,122 @@
+"""What stands in front of the API: only requests through the site's distribution, a limit
+per client IP (the web ACL in AWS, the dev server locally), and the headers of every answer."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from complaint_form.dependencies import Dependencies, get_dependencies
+from pydantic import SecretStr
+
+from devserver.backend import LocalBackend
+from devserver.server import LocalServer, make_server
+from klachtenportaal.registry import Registry
+from tests.backend import (
+    complaint_body,
+    http_event,
+    invoke,
+    json_event,
+    new_address,
+    stored_items,
+)
+
+SECRET = "secret-cloudfront-adds"
+
+
+def test_api_refuses_requests_that_came_around_the_distribution(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN the function as deployed: it knows the secret CloudFront adds
+    monkeypatch.setattr(deps, "settings", deps.settings.model_copy(
+        update={"origin_secret": SecretStr(SECRET)}))
+    # WHEN a complaint reaches it directly, without the header or with a wrong one
+    for headers in ({}, {"x-origin-verify": "guessed"}):
+        event = json_event(complaint_body())
+        event["headers"].update(headers)
+        answer = invoke(event)
+        # THEN it is refused and nothing is stored
+        assert answer["statusCode"] == 403
+        assert stored_items(deps.settings.table_name) == []
+    # AND through the distribution it is taken
+    event = json_event(complaint_body())
+    event["headers"]["x-origin-verify"] = SECRET
+    assert invoke(event)["statusCode"] == 201
+
+
+@pytest.mark.parametrize("event", [
+    json_event(complaint_body(submission_id="5b0c1a9e-6c4f-4e57-9a3b-0f6e2d8c7a11")),
+    json_event(complaint_body(email="fout")),
+    http_event("GET", "/api/klachten/KPZ-2222-2222/ontvangstbevestiging/x", content_type=None),
+], ids=["stored", "invalid", "page not found"])
+def test_api_answers_are_not_cached_sniffed_or_framed(aws: object, event: dict[str, object]
+                                                      ) -> None:
+    # WHEN the API answers, whatever the answer
+    headers = invoke(event)["headers"]
+    # THEN nothing is kept in caches (answers name kenmerken), sniffed, framed or styled from
+    # anywhere but the site
+    assert headers["Cache-Control"] == "no-store"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+
+
+@pytest.fixture
+def dev_server(registry: Registry, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, LocalBackend]]:
+    """The dev server's request handling on a free port, allowing 2 posts per IP; no site."""
+    monkeypatch.setenv("ORIGIN_SECRET", SECRET)
+    monkeypatch.setenv("MIN_FILL_SECONDS", "0")
+    deps = get_dependencies()
+    monkeypatch.setattr(deps, "mailer", deps.mailer)  # the backend's outbox is this test's
+    monkeypatch.setattr(deps, "settings", deps.settings.model_copy(
+        update={"min_fill_seconds": 0}))
+    backend = LocalBackend(tmp_path / "outbox", registry)
+    server: LocalServer = make_server("127.0.0.1", 0, tmp_path, backend, posts_per_ip=2)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", backend
+    finally:
+        server.shutdown()
+        server.server_close()
+        backend.close()
+
+
+def post(url: str, body: bytes, content_type: str) -> tuple[int, str, str]:
+    request = urllib.request.Request(url + "/api/klachten", data=body,
+                                     headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request) as answer:
+            return answer.status, answer.headers["Content-Type"], answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+def test_dev_server_limits_posts_per_ip_as_the_web_acl_does(
+        dev_server: tuple[str, LocalBackend]) -> None:
+    url, backend = dev_server
+    # GIVEN one client that has posted as often as allowed
+    for _ in range(2):
+        body = complaint_body(submission_id=str(uuid.uuid4()), email=new_address())
+        status, _, text = post(url, json.dumps(body).encode(), "application/json")
+        assert status == 201, text
+    # WHEN it posts again, from script or as a form
+    status, content_type, text = post(
+        url, json.dumps(complaint_body(submission_id=str(uuid.uuid4()),
+                                       email=new_address())).encode(), "application/json")
+    # THEN it gets 429 with a Dutch message that offers phone and e-mail; nothing is stored
+    assert status == 429 and content_type.startswith("application/json")
+    message = json.loads(text)["message"]
+    assert "Er is niets bewaard" in message and "0228 322 205" in message
+    status, content_type, page = post(url, b"name=x", "application/x-www-form-urlencoded")
+    assert status == 429 and content_type.startswith("text/html")
+    assert '<html lang="nl">' in page and "info@klachtenportaalzorg.nl" in page
+    assert len(backend.references()) == 2
