@@ -16,8 +16,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from complaint_form.models import EMAIL_KINDS
+
 from devserver.backend import LocalBackend
 from devserver.events import from_response, to_event
+from devserver.ses_events import EVENT_TYPES
 from infra import edge
 from sitegen.cli import build
 from sitegen.incremental import FullBuildNeededError, IncrementalSite
@@ -82,7 +85,10 @@ class Handler(SimpleHTTPRequestHandler):
             super().do_HEAD()
 
     def do_POST(self) -> None:
-        self._api_only()
+        if self.path.startswith(DEV_PREFIX):
+            self._replay_email_event()
+        else:
+            self._api_only()
 
     def do_PUT(self) -> None:
         self._api_only()
@@ -142,6 +148,21 @@ class Handler(SimpleHTTPRequestHandler):
         """Development only: what was stored (all references, or one complaint)."""
         reference = self.path.removeprefix(DEV_PREFIX).strip("/")
         item: Any = self.backend.stored(reference) if reference else self.backend.references()
+        status = HTTPStatus.OK if item is not None else HTTPStatus.NOT_FOUND
+        data = json.dumps(item, ensure_ascii=False, indent=2).encode()
+        self._reply(status, [("Content-Type", "application/json; charset=utf-8")], data)
+
+    def _replay_email_event(self) -> None:
+        """Development only: POST /_dev/klachten/<kenmerk>/<e-mail>/<event>, for example
+        /_dev/klachten/KPZ-7K4M-Q9XD/confirmation/Bounce: what SES would report on that
+        e-mail, handed to the events function; the stored complaint afterwards."""
+        parts = self.path.removeprefix(DEV_PREFIX).strip("/").split("/")
+        kind = next((kind for kind in EMAIL_KINDS if len(parts) == 3 and kind == parts[1]),
+                    None)
+        item = None
+        if kind is not None and parts[2] in EVENT_TYPES:
+            with suppress(LookupError):
+                item = self.backend.replay_email_event(parts[0], kind, parts[2])
         status = HTTPStatus.OK if item is not None else HTTPStatus.NOT_FOUND
         data = json.dumps(item, ensure_ascii=False, indent=2).encode()
         self._reply(status, [("Content-Type", "application/json; charset=utf-8")], data)

@@ -120,3 +120,34 @@ def test_dev_server_limits_posts_per_ip_as_the_web_acl_does(
     assert status == 429 and content_type.startswith("text/html")
     assert '<html lang="nl">' in page and "info@klachtenportaalzorg.nl" in page
     assert len(backend.references()) == 2
+
+
+def test_dev_server_replays_what_ses_reports_on_an_email(
+        dev_server: tuple[str, LocalBackend]) -> None:
+    url, backend = dev_server
+    # GIVEN a stored complaint whose ontvangstbevestiging went out
+    body = complaint_body(submission_id=str(uuid.uuid4()), email=new_address())
+    status, _, text = post(url, json.dumps(body).encode(), "application/json")
+    assert status == 201, text
+    reference = json.loads(text)["reference"]
+
+    def replay(path: str) -> tuple[int, str]:
+        request = urllib.request.Request(f"{url}/_dev/klachten/{path}", method="POST")
+        try:
+            with urllib.request.urlopen(request) as answer:
+                return answer.status, answer.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    # WHEN a developer replays a bounce on it
+    status, text = replay(f"{reference}/confirmation/Bounce")
+    # THEN the complaint shows it, as it would in AWS
+    assert status == 200
+    item = json.loads(text)
+    assert item["emails"]["confirmation"]["delivery"] == "bounced"
+    assert item["delivery_problem"] is True
+    # AND what does not exist is not found
+    for path in (f"{reference}/copy/Bounce", f"{reference}/confirmation/Open",
+                 "KPZ-2222-2222/confirmation/Bounce", f"{reference}/confirmation"):
+        assert replay(path)[0] == 404, path
+    assert backend.stored(reference) == item
