@@ -22,6 +22,8 @@ from devserver.backend import LocalBackend
 from devserver.events import from_response, to_event
 from devserver.ses_events import EVENT_TYPES
 from infra import edge
+from infra.deploy import inline_script_hashes
+from infra.template import site_security_headers
 from sitegen.cli import build
 from sitegen.incremental import FullBuildNeededError, IncrementalSite
 from sitegen.loader import RegistryError, RegistryLoader
@@ -65,6 +67,8 @@ class LocalServer(ThreadingHTTPServer):
 class Handler(SimpleHTTPRequestHandler):
     backend: LocalBackend
     post_limit: PostLimit
+    # What CloudFront's response headers policy sets on every answer, the API's included.
+    security_headers: list[tuple[str, str]]
     protocol_version = "HTTP/1.1"
     # Headers and body go out in separate writes; with Nagle's algorithm the body then
     # waits for the client's delayed ACK before it leaves.
@@ -170,13 +174,20 @@ class Handler(SimpleHTTPRequestHandler):
     def _reply(self, status: int, headers: Iterable[tuple[str, str]], data: bytes) -> None:
         self.send_response(status)
         names = set()
+        overridden = {name.lower() for name, _ in self.security_headers}
         for name, value in headers:
             names.add(name.lower())
-            self.send_header(name, value)
+            if name.lower() not in overridden:
+                self.send_header(name, value)
         if "content-length" not in names:
             self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def end_headers(self) -> None:
+        for name, value in self.security_headers:
+            self.send_header(name, value)
+        super().end_headers()
 
     def send_error(self, code: int, message: str | None = None,
                    explain: str | None = None) -> None:
@@ -280,8 +291,10 @@ class Rebuilder(threading.Thread):
 def make_server(host: str, port: int, site_dir: Path, backend: LocalBackend,
                 posts_per_ip: int = edge.POSTS_PER_IP) -> LocalServer:
     limit = PostLimit(posts_per_ip, edge.POSTS_WINDOW_SECONDS)
-    handler = partial(type("BoundHandler", (Handler,), {"backend": backend, "post_limit": limit}),
-                      directory=str(site_dir.resolve()))
+    headers = site_security_headers(" ".join(inline_script_hashes(site_dir)))
+    handler = partial(type("BoundHandler", (Handler,), {
+        "backend": backend, "post_limit": limit, "security_headers": headers}),
+        directory=str(site_dir.resolve()))
     return LocalServer((host, port), handler)
 
 

@@ -30,6 +30,20 @@ def python_runtimes(template: dict[str, Any] | None = None) -> list[str]:
     return runtimes
 
 
+def site_security_headers(inline_script_hashes: str,
+                          template: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """The headers CloudFront's response headers policy puts on every answer (HSTS aside:
+    it means nothing over plain HTTP), as `make serve` sends them too."""
+    config = (template or load_template())["Resources"]["SecurityHeaders"]["Properties"][
+        "ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    policy = config["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    policy = " ".join(policy.replace("${InlineScriptHashes}", inline_script_hashes).split())
+    return [("Content-Security-Policy", policy),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", config["ReferrerPolicy"]["ReferrerPolicy"]),
+            ("X-Frame-Options", config["FrameOptions"]["FrameOption"])]
+
+
 def transform(template: dict[str, Any], parameters: dict[str, str] | None = None,
               region: str = "eu-west-1") -> dict[str, Any]:
     """Plain CloudFormation from the SAM template, as CloudFormation's own transform does."""
