@@ -23,14 +23,13 @@ from devserver.events import from_response, to_event
 from devserver.ses_events import EVENT_TYPES
 from infra import edge
 from infra.deploy import inline_script_hashes
-from infra.template import site_security_headers
+from infra.template import security_headers
+from klachtenportaal import ORIGIN_HEADER
 from sitegen.cli import build
 from sitegen.incremental import FullBuildNeededError, IncrementalSite
 from sitegen.loader import RegistryError, RegistryLoader
 
 API_PREFIX = "/api/"
-# The header CloudFront adds for the API in AWS (infra/template.yaml).
-ORIGIN_HEADER = "x-origin-verify"
 DEV_PREFIX = "/_dev/klachten/"
 # API Gateway refuses larger payloads before they reach the Lambda.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
@@ -67,8 +66,9 @@ class LocalServer(ThreadingHTTPServer):
 class Handler(SimpleHTTPRequestHandler):
     backend: LocalBackend
     post_limit: PostLimit
-    # What CloudFront's response headers policy sets on every answer, the API's included.
-    security_headers: list[tuple[str, str]]
+    # What CloudFront's response headers policies set: name, value, replacing the origin's.
+    site_headers: list[tuple[str, str, bool]]
+    api_headers: list[tuple[str, str, bool]]
     protocol_version = "HTTP/1.1"
     # Headers and body go out in separate writes; with Nagle's algorithm the body then
     # waits for the client's delayed ACK before it leaves.
@@ -173,11 +173,15 @@ class Handler(SimpleHTTPRequestHandler):
 
     def _reply(self, status: int, headers: Iterable[tuple[str, str]], data: bytes) -> None:
         self.send_response(status)
+        policy = self.api_headers if self.path.startswith(API_PREFIX) else []
+        replaced = {name.lower() for name, _, override in policy if override}
         names = set()
-        overridden = {name.lower() for name, _ in self.security_headers}
         for name, value in headers:
             names.add(name.lower())
-            if name.lower() not in overridden:
+            if name.lower() not in replaced:
+                self.send_header(name, value)
+        for name, value, override in policy:
+            if override or name.lower() not in names:
                 self.send_header(name, value)
         if "content-length" not in names:
             self.send_header("Content-Length", str(len(data)))
@@ -185,8 +189,9 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
     def end_headers(self) -> None:
-        for name, value in self.security_headers:
-            self.send_header(name, value)
+        if not self.path.startswith(API_PREFIX):
+            for name, value, _ in self.site_headers:
+                self.send_header(name, value)
         super().end_headers()
 
     def send_error(self, code: int, message: str | None = None,
@@ -291,9 +296,11 @@ class Rebuilder(threading.Thread):
 def make_server(host: str, port: int, site_dir: Path, backend: LocalBackend,
                 posts_per_ip: int = edge.POSTS_PER_IP) -> LocalServer:
     limit = PostLimit(posts_per_ip, edge.POSTS_WINDOW_SECONDS)
-    headers = site_security_headers(" ".join(inline_script_hashes(site_dir)))
+    site_headers = security_headers("SecurityHeaders",
+                                    " ".join(inline_script_hashes(site_dir)))
     handler = partial(type("BoundHandler", (Handler,), {
-        "backend": backend, "post_limit": limit, "security_headers": headers}),
+        "backend": backend, "post_limit": limit, "site_headers": site_headers,
+        "api_headers": security_headers("ApiSecurityHeaders")}),
         directory=str(site_dir.resolve()))
     return LocalServer((host, port), handler)
 

@@ -18,6 +18,9 @@ TEMPLATE = Path(__file__).resolve().parent / "edge.yaml"
 # a form again after an error, a copy link), fewer than anyone mailing strangers needs.
 POSTS_PER_IP = 10
 POSTS_WINDOW_SECONDS = 300
+# Requests of any kind to the API per IP and window: pages and posts of many people behind
+# one address, and never enough to use up the API's shared throttle.
+API_REQUESTS_PER_IP = 300
 
 
 def too_many_posts_message(portal: Portal) -> str:
@@ -43,5 +46,6 @@ def too_many_posts_html(portal: Portal) -> str:
 def edge_parameters(environment: str, portal: Portal) -> dict[str, str]:
     return {"Environment": environment, "PostsPerIp": str(POSTS_PER_IP),
             "PostsWindowSeconds": str(POSTS_WINDOW_SECONDS),
+            "ApiRequestsPerIp": str(API_REQUESTS_PER_IP),
             "TooManyPostsJson": too_many_posts_json(portal),
             "TooManyPostsHtml": too_many_posts_html(portal)}

@@ -30,18 +30,24 @@ def python_runtimes(template: dict[str, Any] | None = None) -> list[str]:
     return runtimes
 
 
-def site_security_headers(inline_script_hashes: str,
-                          template: dict[str, Any] | None = None) -> list[tuple[str, str]]:
-    """The headers CloudFront's response headers policy puts on every answer (HSTS aside:
-    it means nothing over plain HTTP), as `make serve` sends them too."""
-    config = (template or load_template())["Resources"]["SecurityHeaders"]["Properties"][
+def security_headers(policy: str, inline_script_hashes: str = "",
+                     template: dict[str, Any] | None = None) -> list[tuple[str, str, bool]]:
+    """What the response headers policy `policy` (SecurityHeaders for the site,
+    ApiSecurityHeaders for /api/*) puts on answers: name, value, and whether it replaces
+    the origin's own (else it is added only where the origin sent none). HSTS aside: it
+    means nothing over plain HTTP, and `make serve` sends these too."""
+    config = (template or load_template())["Resources"][policy]["Properties"][
         "ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
-    policy = config["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
-    policy = " ".join(policy.replace("${InlineScriptHashes}", inline_script_hashes).split())
-    return [("Content-Security-Policy", policy),
-            ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", config["ReferrerPolicy"]["ReferrerPolicy"]),
-            ("X-Frame-Options", config["FrameOptions"]["FrameOption"])]
+    csp = config["ContentSecurityPolicy"]
+    value = csp["ContentSecurityPolicy"]
+    if isinstance(value, dict):
+        value = value["Fn::Sub"].replace("${InlineScriptHashes}", inline_script_hashes)
+    return [("Content-Security-Policy", " ".join(value.split()), csp["Override"]),
+            ("X-Content-Type-Options", "nosniff", config["ContentTypeOptions"]["Override"]),
+            ("Referrer-Policy", config["ReferrerPolicy"]["ReferrerPolicy"],
+             config["ReferrerPolicy"]["Override"]),
+            ("X-Frame-Options", config["FrameOptions"]["FrameOption"],
+             config["FrameOptions"]["Override"])]
 
 
 def transform(template: dict[str, Any], parameters: dict[str, str] | None = None,

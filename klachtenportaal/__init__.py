@@ -5,3 +5,6 @@ rules, deadlines and how facts are shown."""
 API_PATH = "/api/klachten"
 # Where the providers' pages are: /aanbieders/<slug>/.
 PROVIDERS_DIR = "aanbieders"
+# The header CloudFront adds to every request for the API, with a secret the function checks
+# (infra/template.yaml); `make serve` adds it as CloudFront would.
+ORIGIN_HEADER = "x-origin-verify"

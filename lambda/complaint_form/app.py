@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from hmac import compare_digest
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -52,14 +52,9 @@ from complaint_form.service import (
     send_copy,
     submit_complaint,
 )
-from klachtenportaal import API_PATH
+from klachtenportaal import API_PATH, ORIGIN_HEADER
 
 HTML = "text/html; charset=utf-8"
-ORIGIN_HEADER = "x-origin-verify"
-
-
-class NotThroughTheSiteError(Exception):
-    """The request did not come through CloudFront (and its web ACL)."""
 
 
 app = StrictBodyResolver(enable_validation=True, json_body_deserializer=parse_json_body)
@@ -72,17 +67,7 @@ def register_lambda_context(app: APIGatewayHttpResolver,
     return next_middleware(app)
 
 
-def only_through_the_site(app: APIGatewayHttpResolver,
-                          next_middleware: NextMiddleware) -> Response[Any]:
-    secret = get_dependencies().settings.origin_secret
-    given = str(app.current_event.headers.get(ORIGIN_HEADER, ""))
-    if secret is not None and not compare_digest(given.encode(),
-                                                 secret.get_secret_value().encode()):
-        raise NotThroughTheSiteError
-    return next_middleware(app)
-
-
-app.use(middlewares=[only_through_the_site, register_lambda_context])
+app.use(middlewares=[register_lambda_context])
 
 
 def _media_type() -> str:
@@ -257,8 +242,6 @@ ANSWERS: dict[type[Exception], Answer] = {
         retry_after=30, form_again=True),
     NotFoundError: NOT_FOUND,
     ComplaintNotFoundError: NOT_FOUND,
-    NotThroughTheSiteError: Answer(HTTPStatus.FORBIDDEN, "Geen toegang",
-                                   "Gebruik het formulier op onze website."),
     CopyLinkExpiredError: Answer(
         HTTPStatus.GONE, "Link verlopen",
         "Deze link werkt niet meer. Wil je toch een kopie van je klacht? Bel {phone} "
@@ -349,7 +332,41 @@ def openapi_document() -> str:
         description="Receives complaints from the complaint form on the klachtenpagina's.")
 
 
+REFUSED = Answer(HTTPStatus.FORBIDDEN, "Geen toegang", "Gebruik het formulier op onze website.")
+
+
+def _refused(event: dict[str, Any]) -> bool:
+    """A request that came around CloudFront (and its web ACL), or a post another site made
+    a browser send: refused before anything of it is read, counted or stored."""
+    headers = {name.lower(): str(value) for name, value in (event.get("headers") or {}).items()}
+    settings = get_dependencies().settings
+    secret = settings.origin_secret
+    if secret is not None and not compare_digest(headers.get(ORIGIN_HEADER, "").encode(),
+                                                 secret.get_secret_value().encode()):
+        return True
+    if event.get("requestContext", {}).get("http", {}).get("method") != "POST":
+        return False
+    site = urlsplit(settings.site_url)
+    origin = headers.get("origin")
+    return (headers.get("sec-fetch-site") == "cross-site"
+            or (origin is not None and origin != f"{site.scheme}://{site.netloc}"))
+
+
+def _refusal(event: dict[str, Any]) -> dict[str, Any]:
+    content_type = str((event.get("headers") or {}).get("content-type", ""))
+    if media_type(content_type) == JSON:
+        kind, body = content_types.APPLICATION_JSON, ErrorResponse(
+            message=REFUSED.message).model_dump_json()
+    else:
+        kind, body = HTML, get_dependencies().pages.message(REFUSED.title, REFUSED.message)
+    return {"statusCode": REFUSED.status, "body": body,
+            "headers": {**SECURITY_HEADERS, "Content-Type": kind}}
+
+
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if _refused(event):
+        logger.info("request_refused")
+        return _refusal(event)
     return app.resolve(event, context)

@@ -105,9 +105,24 @@ def _submission_key(submission_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"SUBMISSION#{submission_id}"}, "sk": {"S": "SUBMISSION"}}
 
 
+# Providers that deliver every spelling of one address to one mailbox.
+_DOTS_IGNORED = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def _address_key(address: str, day: date) -> dict[str, Any]:
+    """The counter of one mailbox on one day: name+anything@ reaches name@ at most providers,
+    and Gmail ignores dots and takes googlemail.com for gmail.com."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    local = local.split("+")[0]
+    if domain in _DOTS_IGNORED:
+        local, domain = local.replace(".", ""), _DOTS_IGNORED[domain]
+    digest = hashlib.sha256(f"{local}@{domain}".encode()).hexdigest()
+    return {"pk": {"S": f"ADRES#{digest}"}, "sk": {"S": f"DAG#{day.isoformat()}"}}
+
+
 def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
     # Without expires_at (an open complaint), the TTL leaves the item alone; delivery_problem
-    # is there only when true, so the complaints that have one are quick to find.
+    # is there only when true (a filter on its presence finds the complaints that have one).
     exclude = {"expires_at"} if complaint.expires_at is None else set()
     if not complaint.delivery_problem:
         exclude.add("delivery_problem")
@@ -171,16 +186,12 @@ class ComplaintRepository:
 
     def count_address(self, address: str, day: date, limit: int) -> None:
         """Count one more submission with `address` on `day`; AddressLimitReachedError when
-        `limit` were counted already. Counted on a hash of the address, forgotten after two
+        `limit` were counted already. Counted on a hash of the mailbox, forgotten after two
         days (TTL), so the table keeps no list of addresses."""
-        # name+anything@ reaches the same mailbox as name@ at most providers: one address.
-        local, _, domain = address.strip().lower().rpartition("@")
-        digest = hashlib.sha256(f"{local.split('+')[0]}@{domain}".encode()).hexdigest()
         expires = datetime.combine(day + timedelta(days=2), datetime.min.time(), UTC)
         try:
             self.client.update_item(
-                TableName=self.table_name,
-                Key={"pk": {"S": f"ADRES#{digest}"}, "sk": {"S": f"DAG#{day.isoformat()}"}},
+                TableName=self.table_name, Key=_address_key(address, day),
                 UpdateExpression="ADD submissions :one SET expires_at = :expires",
                 ConditionExpression="attribute_not_exists(submissions) OR submissions < :limit",
                 ExpressionAttributeValues={
@@ -190,6 +201,16 @@ class ComplaintRepository:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise AddressLimitReachedError from exc
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def uncount_address(self, address: str, day: date) -> None:
+        """Take back a count for a submission that stored nothing new (storage failed, or it
+        finished an earlier attempt): the limit is on what was stored. Best effort."""
+        with suppress(ClientError):
+            self.client.update_item(
+                TableName=self.table_name, Key=_address_key(address, day),
+                UpdateExpression="ADD submissions :minus_one",
+                ConditionExpression="submissions > :zero",
+                ExpressionAttributeValues={":minus_one": {"N": "-1"}, ":zero": {"N": "0"}})
 
     def claim_submission(self, submission_id: str, reference: str, expires_at: int,
                          *, replace: bool = False) -> str:
@@ -341,7 +362,10 @@ class ComplaintRepository:
         try:
             self.client.update_item(
                 TableName=self.table_name, Key=_key(reference),
-                UpdateExpression="SET copy_link.confirmed_at = :now, emails.#copy = :claimed",
+                # In the retry index at once: should this request die before the copy is sent
+                # or recorded, the retry takes the claim over once it is stale.
+                UpdateExpression="SET copy_link.confirmed_at = :now, emails.#copy = :claimed, "
+                                 "email_pending = if_not_exists(email_pending, :now)",
                 ConditionExpression="attribute_exists(copy_link.secret) AND "
                                     "attribute_not_exists(emails.#copy)",
                 ExpressionAttributeNames={"#copy": "copy"},

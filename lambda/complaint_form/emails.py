@@ -26,7 +26,8 @@ class EmailRenderer:
             "complaint": complaint,
             "portal": complaint.portal,
             "contact_days": complaint.portal["contact_within_working_days"],
-            "copy_url": self.site_url + copy_link(complaint) if complaint.copy_link else None,
+            "copy_url": self.site_url + copy_link(complaint, complaint.copy_link)
+            if complaint.copy_link else None,
         }
         subject = self.env.get_template(f"{name}_subject.txt").render(context)
         return Email(

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from klachtenportaal.registry import Provider, Registry
 
 
-
 # 144 random bits: not guessable, short enough for a link in a plain-text e-mail.
 SECRET_BYTES = 18
 
@@ -148,7 +147,6 @@ def confirmation_page(complaint: StoredComplaint) -> str:
     return f"{API_PATH}/{complaint.reference}/ontvangstbevestiging/{complaint.page_secret}"
 
 
-def copy_link(complaint: StoredComplaint) -> str:
+def copy_link(complaint: StoredComplaint, link: CopyLink) -> str:
     """Path of the page that confirms the address and sends the copy."""
-    secret = complaint.copy_link.secret if complaint.copy_link else ""
-    return f"{API_PATH}/{complaint.reference}/kopie/{secret}"
+    return f"{API_PATH}/{complaint.reference}/kopie/{link.secret}"

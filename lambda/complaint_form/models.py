@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StrictInt,
     StringConstraints,
     model_validator,
 )
@@ -79,10 +80,15 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                      AfterValidator(_lines_of_text)]
 OutcomeText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                max_length=2000), AfterValidator(_lines_of_text)]
-def _boolean(value: Any) -> Any:
-    # A literal True would also take 1 and 1.0.
-    if not isinstance(value, bool):
-        raise ValueError("not a boolean")
+def _digits(value: Any) -> Any:
+    # The page's script sends the hidden field's text; a boolean or a float is no time.
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() \
+        else value
+
+
+def _given(value: bool) -> bool:
+    if not value:
+        raise ValueError("consent is not given")
     return value
 
 
@@ -95,9 +101,6 @@ def _yes_no(value: Any) -> Any:
 # true, false, "ja" or "nee"; nothing else ("yes", 1, "on") is taken for a yes or a no.
 YesNo = Annotated[StrictBool, BeforeValidator(_yes_no)]
 PastDate = Annotated[date, BeforeValidator(_dutch_date), AfterValidator(_not_in_future)]
-
-# Form posts send every value as a list of strings and unticked boxes not at all.
-
 
 class ComplaintRequest(BaseModel):
     """What the complaint form sends, as JSON or as an HTML form post."""
@@ -122,16 +125,15 @@ class ComplaintRequest(BaseModel):
     discussed_with_provider: YesNo
     wants_officer_support: YesNo
     contact_preference: Literal["telefoon", "email"]
-    # Before-validators run last first: "ja" becomes True, then anything but a boolean is out.
-    consent: Annotated[Literal[True], BeforeValidator(_boolean),
-                       BeforeValidator(_yes_no)] = Field(
+    consent: Annotated[YesNo, AfterValidator(_given)] = Field(
         description="Consent to the processing of the data.")
     send_copy: YesNo = Field(False, description="Send a copy of the complaint, once the "
                                                  "address is confirmed.")
     website: str = Field("", max_length=200, description="Honeypot: people leave it empty.")
-    form_started_at: int | None = Field(
-        None, ge=0, le=10**13,
-        description="When the page showed the form, in ms since the epoch (set by script).")
+    # From 2020 on: the page's script sets it from the browser's clock.
+    form_started_at: Annotated[StrictInt, Field(ge=1_577_836_800_000, le=10**13),
+                               BeforeValidator(_digits)] | None = Field(
+        None, description="When the page showed the form, in ms since the epoch (set by script).")
 
     @model_validator(mode="before")
     @classmethod

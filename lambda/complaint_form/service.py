@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import P
 
 from complaint_form.delivery import send_emails
 from complaint_form.dependencies import Dependencies, get_dependencies
-from complaint_form.dynamodb import CopyAlreadyConfirmedError
+from complaint_form.dynamodb import CopyAlreadyConfirmedError, StorageUnavailableError
 from complaint_form.intake import (
     SpamRejectedError,
     new_complaint,
@@ -86,13 +86,19 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
         logger.info("submission_rejected_as_spam", sign=sign)
         raise SpamRejectedError
     provider = provider_of(request, deps.registry)
-    deps.repository.count_address(request.email, now.astimezone(AMSTERDAM).date(),
+    day = now.astimezone(AMSTERDAM).date()
+    deps.repository.count_address(request.email, day,
                                   deps.settings.submissions_per_address_per_day)
     complaint = new_complaint(request, provider, deps.registry, reference=new_reference(),
                               now=now, copy_link_days=deps.settings.copy_link_days)
-    complaint, earlier = deps.repository.add_once(complaint, new_reference)
+    try:
+        complaint, earlier = deps.repository.add_once(complaint, new_reference)
+    except StorageUnavailableError:
+        deps.repository.uncount_address(request.email, day)
+        raise
     if earlier:
         # An earlier attempt stored it and then failed: finish that one, store nothing new.
+        deps.repository.uncount_address(request.email, day)
         logger.info("submission_resumed", reference=complaint.reference)
     else:
         logger.info("submission_stored", reference=complaint.reference, kind=complaint.kind)
@@ -113,12 +119,15 @@ def find_complaint(reference: str, page_secret: str,
 
 def find_copy_link(reference: str, secret: str,
                    deps: Dependencies | None = None) -> tuple[StoredComplaint, CopyLink]:
-    """The complaint whose copy link this is, and the link."""
+    """The complaint whose copy link this is, and the link; CopyLinkExpiredError when it is
+    past its last day unused."""
     deps = deps or get_dependencies()
     complaint = deps.repository.get(reference) if is_reference(reference) else None
     link = complaint.copy_link if complaint else None
     if complaint is None or link is None or not compare_digest(link.secret, secret):
         raise ComplaintNotFoundError(reference)
+    if link.confirmed_at is None and deps.clock().astimezone(AMSTERDAM).date() > link.valid_until:
+        raise CopyLinkExpiredError(reference)
     return complaint, link
 
 
@@ -130,8 +139,6 @@ def send_copy(reference: str, secret: str, deps: Dependencies | None = None) -> 
     if link.confirmed_at is not None:
         return
     now = deps.clock()
-    if now.astimezone(AMSTERDAM).date() > link.valid_until:
-        raise CopyLinkExpiredError(reference)
     try:
         deps.repository.confirm_copy(reference, now)
     except CopyAlreadyConfirmedError:

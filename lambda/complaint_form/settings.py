@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     email_max_attempts: PositiveInt = 8
     # CloudFront sends it with every request (infra/template.yaml); a request without it came
     # around the web ACL and is refused. Unset only where nothing stands in front (tests).
-    origin_secret: SecretStr | None = None
+    origin_secret: SecretStr | None = Field(None, min_length=16)
     email_retry_wait_seconds: PositiveInt = 300
     # The SES configuration set whose events (sent, delivered, bounced ...) reach
     # `complaint_form.email_events`; None (locally, in tests): sent without one.

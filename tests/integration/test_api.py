@@ -129,13 +129,39 @@ def test_copy_link_after_its_last_day_is_gone(
     invoke(json_event(complaint_body(send_copy=True)))
     [item] = stored_items(deps.settings.table_name)
     link = copy_link_of(item)
-    # WHEN it is used after its last day (a week later, Dutch time)
+    # WHEN it is opened or used after its last day (a week later, Dutch time)
     late = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # 1 December, 00:30 in Amsterdam
     monkeypatch.setattr(deps, "clock", lambda: late)
-    answer = invoke(http_event("POST", link, content_type=FORM))
-    # THEN it is refused with our contacts, and nothing is sent
-    assert answer["statusCode"] == 410
-    assert "0228 322 205" in answer["body"] and len(sent_emails()) == 2
+    for method in ("GET", "POST"):
+        answer = invoke(http_event(method, link, content_type=FORM))
+        # THEN it says so with our contacts, shows no button, and nothing is sent
+        assert answer["statusCode"] == 410, method
+        assert "0228 322 205" in answer["body"] and "<form" not in answer["body"]
+    assert len(sent_emails()) == 2
+
+
+def test_copy_whose_sender_died_is_sent_by_the_retry_once(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.service import retry_pending_emails
+
+    # GIVEN the address confirmed, and the request that claimed the copy dying before sending
+    invoke(json_event(complaint_body(send_copy=True)))
+    [item] = stored_items(deps.settings.table_name)
+
+    def die(*args: Any, **kwargs: Any) -> Any:
+        raise TimeoutError("Lambda timed out")
+
+    with monkeypatch.context() as dying:
+        dying.setattr("complaint_form.service.send_emails", die)
+        answer = invoke(http_event("POST", copy_link_of(item), content_type=FORM))
+    assert answer["statusCode"] == 500
+    # WHEN the retry runs once the claim is stale
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(minutes=20))
+    sent = retry_pending_emails()
+    # THEN the copy goes out once, and the complaint leaves the retry index
+    assert sent == 1 and len(sent_emails()) == 3
+    [item] = stored_items(deps.settings.table_name)
+    assert item["emails"]["copy"]["status"] == "sent" and "email_pending" not in item
 
 
 def test_post_complaint_around_easter_and_kings_day_shifts_contact_date(
@@ -238,6 +264,19 @@ def test_post_complaint_one_address_may_send_only_a_few_a_day(
     later = complaint_body(submission_id=str(uuid.uuid4()), description="De volgende dag.",
                            form_started_at=int(RECEIVED.timestamp() + 86_000) * 1000)
     assert invoke(json_event(later))["statusCode"] == 201
+
+
+def test_post_complaint_gmail_spellings_of_one_mailbox_count_as_one(aws: Settings) -> None:
+    # GIVEN spellings Gmail delivers to one mailbox
+    spellings = ["victim@gmail.com", "vi.ctim@gmail.com", "V.I.C.T.I.M@googlemail.com",
+                 "vic.tim+x@gmail.com"]
+    answers = [invoke(json_event(complaint_body(submission_id=str(uuid.uuid4()), email=email)))
+               for email in spellings]
+    # THEN they share one day's limit
+    assert [answer["statusCode"] for answer in answers] == [201, 201, 201, 429]
+    # AND dots elsewhere name other mailboxes
+    other = complaint_body(submission_id=str(uuid.uuid4()), email="vi.ctim@example.nl")
+    assert invoke(json_event(other))["statusCode"] == 201
 
 
 def test_post_complaint_advice_has_no_judgement_term(aws: Settings) -> None:

@@ -20,10 +20,12 @@ from devserver.server import LocalServer, make_server
 from klachtenportaal.registry import Registry
 from tests.backend import (
     complaint_body,
+    form_event,
     http_event,
     invoke,
     json_event,
     new_address,
+    sent_emails,
     stored_items,
 )
 
@@ -35,18 +37,48 @@ def test_api_refuses_requests_that_came_around_the_distribution(
     # GIVEN the function as deployed: it knows the secret CloudFront adds
     monkeypatch.setattr(deps, "settings", deps.settings.model_copy(
         update={"origin_secret": SecretStr(SECRET)}))
-    # WHEN a complaint reaches it directly, without the header or with a wrong one
-    for headers in ({}, {"x-origin-verify": "guessed"}):
-        event = json_event(complaint_body())
-        event["headers"].update(headers)
-        answer = invoke(event)
-        # THEN it is refused and nothing is stored
-        assert answer["statusCode"] == 403
-        assert stored_items(deps.settings.table_name) == []
+    # WHEN requests reach it directly, without the header or with a wrong one, valid or not
+    for headers in ({}, {"x-origin-verify": "guessed"}, {"X-Origin-Verify": SECRET + "x"}):
+        for event in (json_event(complaint_body()), json_event(complaint_body(email="fout")),
+                      http_event(body="{bad"), http_event("GET", "/api/klachten/x/y/z",
+                                                          content_type=None)):
+            event["headers"].update(headers)
+            answer = invoke(event)
+            # THEN each is refused before anything of it is read, and nothing is stored
+            assert answer["statusCode"] == 403, (headers, answer["body"][:200])
+            assert "Gebruik het formulier op onze website" in answer["body"]
+    assert stored_items(deps.settings.table_name) == []
     # AND through the distribution it is taken
     event = json_event(complaint_body())
     event["headers"]["x-origin-verify"] = SECRET
     assert invoke(event)["statusCode"] == 201
+
+
+@pytest.mark.parametrize("headers", [
+    {"origin": "https://evil.example"},
+    {"origin": "null"},
+    {"sec-fetch-site": "cross-site"},
+], ids=["other origin", "opaque origin", "cross-site fetch"])
+def test_api_refuses_posts_another_site_makes_a_browser_send(
+        deps: Dependencies, headers: dict[str, str]) -> None:
+    # GIVEN a page elsewhere that makes its visitor's browser post the form, with a stranger's
+    # address and text that would show on our pages if it were taken for a form with errors
+    event = form_event(complaint_body(submission_id=None, consent=False,
+                                      description="Bel 0900-1234 of ga naar evil.example"))
+    event["headers"].update(headers)
+    # WHEN it arrives
+    answer = invoke(event)
+    # THEN it is refused with a page that shows none of it; nothing is stored, sent or counted
+    assert answer["statusCode"] == 403
+    assert answer["headers"]["Content-Type"].startswith("text/html")
+    assert "0900-1234" not in answer["body"]
+    assert stored_items(deps.settings.table_name) == [] and sent_emails() == []
+    for _ in range(3):
+        ours = form_event(complaint_body(submission_id=None,
+                                         description=f"Eigen klacht {uuid.uuid4()}"))
+        ours["headers"].update({"origin": "http://localhost:8000",
+                                "sec-fetch-site": "same-origin"})
+        assert invoke(ours)["statusCode"] == 303
 
 
 @pytest.mark.parametrize("event", [
@@ -151,3 +183,25 @@ def test_dev_server_replays_what_ses_reports_on_an_email(
                  "KPZ-2222-2222/confirmation/Bounce", f"{reference}/confirmation"):
         assert replay(path)[0] == 404, path
     assert backend.stored(reference) == item
+
+
+def test_dev_server_sends_the_distributions_headers_for_site_and_api(
+        dev_server: tuple[str, LocalBackend]) -> None:
+    url, _ = dev_server
+    # WHEN an API page is asked for through the dev server, as through CloudFront
+    try:
+        urllib.request.urlopen(f"{url}/api/klachten/KPZ-2222-2222/ontvangstbevestiging/x")
+        raise AssertionError("an unknown page was found")
+    except urllib.error.HTTPError as error:
+        headers = error.headers
+    # THEN the function's own policy stands: no referrer, its strict CSP; HSTS aside
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert headers["X-Frame-Options"] == "DENY"
+    # AND a site page gets the site's policy
+    try:
+        urllib.request.urlopen(f"{url}/bestaat-niet/")
+    except urllib.error.HTTPError as error:
+        site = error.headers
+    assert site["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "script-src 'self'" in site["Content-Security-Policy"]

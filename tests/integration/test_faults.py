@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -73,6 +74,10 @@ def test_throttled_storage_answers_503_stores_nothing_and_the_retry_stores_once(
     assert invoke(json_event(complaint_body()))["statusCode"] == 201
     assert len(stored_items(deps.settings.table_name)) == 1
     assert len(sent_emails()) == 2
+    # AND the failed attempt did not count against the address's daily limit
+    for _ in range(deps.settings.submissions_per_address_per_day - 1):
+        other = complaint_body(submission_id=str(uuid.uuid4()), description=str(uuid.uuid4()))
+        assert invoke(json_event(other))["statusCode"] == 201
 
 
 def test_throttled_mail_keeps_the_complaint_and_the_retry_sends_each_mail_once(

@@ -76,6 +76,9 @@ CORPUS: list[tuple[str, Any, int, str | None]] = [
     ("start time too large for any number", complaint_body(form_started_at=10**400), 400, None),
     ("negative start time", complaint_body(form_started_at=-1), 400, None),
     ("start time as text", complaint_body(form_started_at="gisteren"), 400, None),
+    ("start time as a boolean", complaint_body(form_started_at=True), 400, None),
+    ("start time as a float", complaint_body(form_started_at=1.7e12), 400, None),
+    ("start time at the epoch", complaint_body(form_started_at=0), 400, None),
     ("JSON without the start time the script always sends",
      complaint_body(form_started_at=None), 400, None),
     ("'yes' for a yes or no", complaint_body(discussed_with_provider="yes"), 422,
@@ -148,6 +151,7 @@ FORM = "application/x-www-form-urlencoded"
 RAW: list[tuple[str, bytes, str, int]] = [
     ("form post over the size limit", b"name=" + b"x" * 1_000_000, FORM, 413),
     ("form post with more fields than the form has", b"&".join([b"a=1"] * 60), FORM, 400),
+    ("form post with percent-encoded bytes that are not UTF-8", b"name=J%E9n", FORM, 400),
     ("JSON that is not UTF-8", json.dumps(complaint_body()).encode().replace(
         b"Sanne", b"Sann\xe9"), "application/json", 400),
     ("a media type that only starts like JSON", json.dumps(complaint_body()).encode(),

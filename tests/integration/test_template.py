@@ -127,28 +127,46 @@ def test_api_is_reached_only_through_the_sites_distribution(stack: dict[str, Any
     assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
     log_format = stage["AccessLogSettings"]["Format"]
     assert "$context.routeKey" in log_format and "$context.path" not in log_format
+    # AND its answers keep the headers the function sets: its pages' secrets never leave as
+    # a referrer
+    policy = stack["Resources"][behaviour["ResponseHeadersPolicyId"]["Ref"]]["Properties"]
+    security = policy["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert security["ReferrerPolicy"] == {"ReferrerPolicy": "no-referrer", "Override": True}
+    assert security["ContentSecurityPolicy"]["Override"] is False
 
 
-def test_edge_web_acl_limits_posts_per_ip_as_the_dev_server_does() -> None:
+def test_edge_web_acl_counts_posts_per_ip_once_and_answers_each_kind_of_post() -> None:
     from infra import edge
 
     # GIVEN the web ACL's template
     template = load_template(edge.TEMPLATE)
     rules = {rule["Name"]: rule for rule in
              template["Resources"]["WebAcl"]["Properties"]["Rules"]}
-    # THEN both rate rules count posts under /api/ per IP, with the parameters the deploy
-    # fills from the dev server's constants, and answer 429 with a body of their own
-    for name, body in (("posts-per-ip-json", "too-many-posts-json"),
-                       ("posts-per-ip-form", "too-many-posts-html")):
-        rate = rules[name]["Statement"]["RateBasedStatement"]
-        assert rate["AggregateKeyType"] == "IP"
-        assert rate["Limit"] == {"Ref": "PostsPerIp"}
-        assert rate["EvaluationWindowSec"] == {"Ref": "PostsWindowSeconds"}
-        assert rules[name]["Action"]["Block"]["CustomResponse"] == {
+    # THEN one rate rule counts every post under /api/ per IP, with the parameters the deploy
+    # fills from the dev server's constants, and labels the requests past the limit
+    counting = rules["posts-per-ip"]
+    rate = counting["Statement"]["RateBasedStatement"]
+    assert rate["AggregateKeyType"] == "IP"
+    assert rate["Limit"] == {"Ref": "PostsPerIp"}
+    assert rate["EvaluationWindowSec"] == {"Ref": "PostsWindowSeconds"}
+    assert counting["Action"] == {"Count": {}}
+    [label] = counting["RuleLabels"]
+    # AND those are blocked with a 429 each kind of client can show, JSON ones first
+    for name, body in (("too-many-posts-json", "too-many-posts-json"),
+                       ("too-many-posts-form", "too-many-posts-html")):
+        rule = rules[name]
+        assert rule["Priority"] > counting["Priority"]
+        assert label["Name"] in str(rule["Statement"])
+        assert rule["Action"]["Block"]["CustomResponse"] == {
             "ResponseCode": 429, "CustomResponseBodyKey": body}
+    assert rules["too-many-posts-json"]["Priority"] < rules["too-many-posts-form"]["Priority"]
+    # AND any request to the API is limited per IP too, so one client cannot use up the API's
+    # shared throttle; and AWS's managed groups stand behind
+    assert rules["api-requests-per-ip"]["Statement"]["RateBasedStatement"]["Limit"] == {
+        "Ref": "ApiRequestsPerIp"}
     assert {"aws-ip-reputation", "aws-known-bad-inputs", "aws-common"} <= set(rules)
-    assert str(edge.POSTS_WINDOW_SECONDS) in map(
-        str, template["Parameters"]["PostsWindowSeconds"]["AllowedValues"])
+    assert edge.POSTS_WINDOW_SECONDS in template["Parameters"]["PostsWindowSeconds"][
+        "AllowedValues"]
 
 
 def test_retry_role_finds_its_work_in_the_pending_index_only(stack: dict[str, Any]) -> None:
@@ -224,7 +242,7 @@ def test_site_is_private_behind_cloudfront_with_security_headers(stack: dict[str
     config = distribution["DistributionConfig"]
     assert config["Origins"][0]["OriginAccessControlId"]
     assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
-    [headers] = resources_of(stack, "AWS::CloudFront::ResponseHeadersPolicy").values()
+    headers = resources_of(stack, "AWS::CloudFront::ResponseHeadersPolicy")["SecurityHeaders"]
     security = headers["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
     assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     assert security["ContentTypeOptions"]["Override"] is True
