@@ -346,10 +346,14 @@ def _refused(event: dict[str, Any]) -> bool:
         return True
     if event.get("requestContext", {}).get("http", {}).get("method") != "POST":
         return False
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site == "cross-site"
+    # Browsers without Sec-Fetch-Site: the Origin, unless it is hidden ("null", as it is
+    # for a post from a page with Referrer-Policy: no-referrer, the API's own pages).
     site = urlsplit(settings.site_url)
-    origin = headers.get("origin")
-    return (headers.get("sec-fetch-site") == "cross-site"
-            or (origin is not None and origin != f"{site.scheme}://{site.netloc}"))
+    origin = headers.get("origin", "null")
+    return origin not in ("null", f"{site.scheme}://{site.netloc}")
 
 
 def _refusal(event: dict[str, Any]) -> dict[str, Any]:
