@@ -113,7 +113,16 @@ class Handler(SimpleHTTPRequestHandler):
             self._reply(HTTPStatus.METHOD_NOT_ALLOWED, [("Allow", "GET, HEAD")], b"")
 
     def _api(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or "Transfer-Encoding" in self.headers:
+            # API Gateway reads a body by its length; this server reads no other kind.
+            self.close_connection = True
+            self._reply(HTTPStatus.LENGTH_REQUIRED, [("Content-Type", "application/json")],
+                        b'{"message": "Het verzoek heeft geen geldige lengte."}')
+            return
         if length > MAX_REQUEST_BYTES:
             self.close_connection = True
             self._reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,

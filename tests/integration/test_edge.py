@@ -4,6 +4,7 @@ per client IP (the web ACL in AWS, the dev server locally), and the headers of e
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -208,3 +209,23 @@ def test_dev_server_sends_the_distributions_headers_for_site_and_api(
         site = error.headers
     assert site["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "script-src 'self'" in site["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("length_headers", [
+    "Content-Length: -1\r\n",
+    "Transfer-Encoding: chunked\r\n",
+    "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+], ids=["negative length", "chunked", "both"])
+def test_dev_server_reads_api_bodies_only_by_their_length(
+        dev_server: tuple[str, LocalBackend], length_headers: str) -> None:
+    url, backend = dev_server
+    host, port = url.removeprefix("http://").split(":")
+    # WHEN a post gives no valid length, as API Gateway would not pass on
+    with socket.create_connection((host, int(port))) as connection:
+        connection.sendall(("POST /api/klachten HTTP/1.1\r\nHost: x\r\n"
+                            "Content-Type: application/json\r\n" + length_headers
+                            + "\r\n5\r\n{...}\r\n0\r\n\r\n").encode())
+        answer = connection.recv(4096).decode()
+    # THEN it is refused, and nothing is stored
+    assert answer.startswith("HTTP/1.1 411"), answer[:80]
+    assert backend.references() == []
