@@ -515,8 +515,7 @@ def warm_lambda(requests: int = 500) -> Iterator[tuple[str, Replay]]:
 
         deps = get_dependencies()
         settings = deps.settings
-        create_aws_resources(settings.sender_email, settings.table_name,
-                             settings.idempotency_table_name)
+        create_aws_resources(settings)
         deps.use_registry(load_registry(REPO / "providers.yaml"))
         body = json.loads((REPO / "tests" / "events" / "complaint.json").read_text())
         template = json.loads((REPO / "tests" / "events" / "http_api_v2.json").read_text())

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from complaint_form.audit import table_definition as access_log_table
 from complaint_form.dependencies import get_dependencies
 from complaint_form.dynamodb import table_definitions
 from complaint_form.references import REFERENCE
@@ -24,6 +25,7 @@ from devserver.ses_events import ses_event_record, sns_event
 
 if TYPE_CHECKING:
     from complaint_form.models import EmailKind
+    from complaint_form.settings import Settings
 
     from klachtenportaal.registry import Registry
 
@@ -49,13 +51,16 @@ def prepare_environment(site_url: str) -> None:
     os.environ["ORIGIN_SECRET"] = secrets.token_urlsafe(32)
 
 
-def create_aws_resources(sender: str, table_name: str, idempotency_table_name: str) -> None:
+def create_aws_resources(settings: Settings) -> None:
     """The tables and the verified sender that infra/ creates in AWS, made in moto."""
     region = os.environ.get("AWS_DEFAULT_REGION", "eu-west-1")
     dynamodb = boto3.client("dynamodb", region_name=region)
-    for definition in table_definitions(table_name, idempotency_table_name):
+    for definition in [*table_definitions(settings.table_name,
+                                          settings.idempotency_table_name),
+                       access_log_table(settings.access_log_table_name)]:
         dynamodb.create_table(**definition)
-    boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=sender)
+    boto3.client("ses", region_name=region).verify_email_identity(
+        EmailAddress=settings.sender_email)
 
 
 class LambdaContext:
@@ -104,8 +109,7 @@ class LocalBackend:
         self._mock.start()
         self.deps = get_dependencies()
         settings = self.deps.settings
-        create_aws_resources(settings.sender_email, settings.table_name,
-                             settings.idempotency_table_name)
+        create_aws_resources(settings)
         self.deps.use_registry(registry)
         self.deps.mailer = OutboxMailer(settings.sender_email, outbox)
         self._lock = threading.Lock()

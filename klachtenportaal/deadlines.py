@@ -54,6 +54,15 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+def working_days_left(today: date, due: date) -> int:
+    """Working days after `today` up to and including `due`; negative when `due` has passed
+    (the working days since), 0 when it is today."""
+    if due < today:
+        return -working_days_left(due, today)
+    return sum(1 for offset in range(1, (due - today).days + 1)
+               if is_working_day(today + timedelta(days=offset)))
+
+
 def next_working_day_from(day: date) -> date:
     """`day` itself if it is a working day, otherwise the first working day after it."""
     while not is_working_day(day):

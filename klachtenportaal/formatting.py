@@ -50,6 +50,15 @@ def format_date(day: date) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def format_days_left(days: int) -> str:
+    """How long until a deadline, in working days: 'nog 2 werkdagen', 'vandaag', 'te laat'."""
+    if days < 0:
+        return "te laat"
+    if days == 0:
+        return "vandaag"
+    return f"nog {days} werkdag{'en' if days > 1 else ''}"
+
+
 def template_environment(package: str) -> jinja2.Environment:
     """Templates of `package` (its `templates/` folder) and of this one (the complaint form),
     strict about missing values, with the filters above.

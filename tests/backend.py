@@ -78,6 +78,29 @@ def http_event(method: str = "POST", path: str = "/api/klachten", body: str | by
     return event
 
 
+def staff_event(path: str, user: str | None = "fenna", groups: str = "[klachtenfunctionaris]",
+                query: dict[str, str] | None = None) -> dict[str, Any]:
+    """A GET of a staff route as API Gateway's JWT authorizer passes it on: with the claims
+    of the user's ID token (a list claim as one string), or none (`user` None)."""
+    event = http_event("GET", path, content_type=None,
+                       headers={"x-forwarded-for": "203.0.113.7"})
+    event["rawQueryString"] = urlencode(query or {})
+    event["queryStringParameters"] = query or None
+    if user is not None:
+        event["requestContext"]["authorizer"] = {"jwt": {
+            "claims": {"cognito:username": user, "cognito:groups": groups},
+            "scopes": None}}
+    return event
+
+
+def invoke_staff(event: dict[str, Any]) -> dict[str, Any]:
+    """The staff function, called as API Gateway calls it."""
+    from complaint_form.staff_app import lambda_handler
+
+    response: dict[str, Any] = lambda_handler(event, LambdaContext())
+    return response
+
+
 def json_event(body: dict[str, Any]) -> dict[str, Any]:
     return http_event(body=json.dumps(body))
 

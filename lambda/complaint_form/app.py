@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, replace
-from hmac import compare_digest
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -40,6 +39,7 @@ from complaint_form.body import (
 )
 from complaint_form.dependencies import get_dependencies
 from complaint_form.dynamodb import AddressLimitReachedError, StorageUnavailableError
+from complaint_form.headers import SECURITY_HEADERS, through_the_site
 from complaint_form.intake import SpamRejectedError, SubmissionInvalidError
 from complaint_form.models import ComplaintRequest, ErrorResponse, ReceiptResponse
 from complaint_form.observability import logger, metrics
@@ -52,7 +52,7 @@ from complaint_form.service import (
     send_copy,
     submit_complaint,
 )
-from klachtenportaal import API_PATH, ORIGIN_HEADER
+from klachtenportaal import API_PATH
 
 HTML = "text/html; charset=utf-8"
 
@@ -164,18 +164,6 @@ def _page(body: str) -> Response[str]:
 
 def _see_other(location: str) -> Response[str]:
     return _response(HTTPStatus.SEE_OTHER, HTML, "", {"Location": location})
-
-
-# On every answer: answers name kenmerken and paths hold page secrets, so nothing is cached
-# or passed on as referrer; nothing is sniffed or framed; pages load only the site's
-# stylesheet (CloudFront's policy adds the site's own headers in front of these).
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-}
 
 
 def _response(status: HTTPStatus, content_type: str, body: str,
@@ -340,9 +328,7 @@ def _refused(event: dict[str, Any]) -> bool:
     a browser send: refused before anything of it is read, counted or stored."""
     headers = {name.lower(): str(value) for name, value in (event.get("headers") or {}).items()}
     settings = get_dependencies().settings
-    secret = settings.origin_secret
-    if secret is not None and not compare_digest(headers.get(ORIGIN_HEADER, "").encode(),
-                                                 secret.get_secret_value().encode()):
+    if not through_the_site(headers, settings.origin_secret):
         return True
     if event.get("requestContext", {}).get("http", {}).get("method") != "POST":
         return False

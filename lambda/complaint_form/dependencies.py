@@ -16,6 +16,7 @@ from complaint_form.settings import Settings, get_settings
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
+    from complaint_form.audit import AccessLog
     from complaint_form.emails import EmailRenderer
     from complaint_form.pages import HtmlPages
     from klachtenportaal.registry import Registry
@@ -47,6 +48,12 @@ class Dependencies:
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
         return DynamoDBPersistenceLayer(table_name=self.settings.idempotency_table_name)
+
+    @cached_property
+    def access_log(self) -> AccessLog:
+        from complaint_form.audit import AccessLog
+
+        return AccessLog(self.settings.access_log_table_name)
 
     @cached_property
     def emails(self) -> EmailRenderer:

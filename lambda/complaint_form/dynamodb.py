@@ -133,7 +133,8 @@ def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
         "gsi1pk": f"AANBIEDER#{complaint.provider_slug}",
         "gsi1sk": f"{data['received_at']}#{complaint.reference}",
         "gsi2pk": f"STATUS#{complaint.status}",
-        "gsi2sk": data["received_at"],
+        # Per status, the most urgent first: by the date the contact is due.
+        "gsi2sk": f"{data['deadlines']['contact_by']}#{data['received_at']}",
     }
     if any(record.status != "sent" for record in complaint.emails.values()):
         data["email_pending"] = data["received_at"]
@@ -411,6 +412,24 @@ class ComplaintRepository:
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def by_status(self, status: str, limit: int,
+                  after: dict[str, Any] | None = None) -> tuple[list[StoredComplaint],
+                                                               dict[str, Any] | None]:
+        """One page of the complaints with `status`, the contact due first; and where the
+        next page starts (None on the last)."""
+        arguments: dict[str, Any] = {
+            "TableName": self.table_name, "IndexName": BY_STATUS, "Limit": limit,
+            "KeyConditionExpression": "gsi2pk = :status",
+            "ExpressionAttributeValues": {":status": {"S": f"STATUS#{status}"}}}
+        if after:
+            arguments["ExclusiveStartKey"] = after
+        try:
+            answer = self.client.query(**arguments)
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        return ([_from_item(item) for item in answer.get("Items", [])],
+                answer.get("LastEvaluatedKey"))
 
     def with_pending_email(self) -> Iterator[StoredComplaint]:
         """Complaints with an e-mail still to send (a scan of the sparse index)."""

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
 
     table_name: str = "klachtenportaal-klachten"
     idempotency_table_name: str = "klachtenportaal-idempotency"
+    access_log_table_name: str = "klachtenportaal-toegang"
     sender_email: Address = "noreply@klachtenportaalzorg.nl"
     notification_email: Address = "info@klachtenportaalzorg.nl"
     site_url: str = "http://localhost:8000/"

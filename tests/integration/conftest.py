@@ -40,8 +40,7 @@ def deps(registry: Registry, monkeypatch: pytest.MonkeyPatch) -> Iterator[Depend
     with mock_aws():
         deps = get_dependencies()
         settings = deps.settings
-        create_aws_resources(settings.sender_email, settings.table_name,
-                             settings.idempotency_table_name)
+        create_aws_resources(settings)
         deps.use_registry(registry)
         monkeypatch.setattr(deps, "clock", lambda: RECEIVED)
         yield deps

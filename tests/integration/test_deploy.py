@@ -137,7 +137,8 @@ def test_deploy_creates_the_stack_uploads_site_and_bundle(deployer: Deployer) ->
     handlers = {f["Handler"] for f in functions}
     assert handlers == {"complaint_form.handler.lambda_handler",
                         "complaint_form.retry.lambda_handler",
-                        "complaint_form.email_events.lambda_handler"}
+                        "complaint_form.email_events.lambda_handler",
+                        "complaint_form.staff_app.lambda_handler"}
 
 
 UNCHECKED_HASH = 0b01

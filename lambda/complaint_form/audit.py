@@ -1,0 +1,88 @@
+"""The access log (NEN 7513): who read or changed which complaint, when, from where, and with
+what outcome. Append-only: the staff function may only put entries (infra/template.yaml);
+a beheerder reads them per complaint.
+
+Keys: pk `KLACHT#<reference>` (or `ZOEKEN` for a search that names none), sk
+`<time>#<entry id>`, so one complaint's entries come back in order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import boto3
+from botocore.exceptions import ClientError
+from pydantic import BaseModel
+
+from complaint_form.dynamodb import StorageUnavailableError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+AccessEvent = Literal["inbox", "dossier_read", "access_log_read"]
+Outcome = Literal["allowed", "refused", "not_found"]
+
+
+class AccessEntry(BaseModel):
+    event: AccessEvent
+    at: datetime
+    reference: str | None
+    user: str
+    role: str
+    source_ip: str
+    outcome: Outcome
+
+
+def table_definition(table_name: str) -> dict[str, Any]:
+    """`create_table` arguments; infra/template.yaml declares the same."""
+    return {"TableName": table_name, "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                     {"AttributeName": "sk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                          {"AttributeName": "sk", "KeyType": "RANGE"}]}
+
+
+def _partition(reference: str | None) -> str:
+    return f"KLACHT#{reference}" if reference else "ZOEKEN"
+
+
+class AccessLog:
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self.table_name = table_name
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        if self._client is None:
+            self._client = boto3.client("dynamodb")
+        return self._client
+
+    def write(self, entry: AccessEntry) -> None:
+        """Add one entry; never replaces one (a new id each time, and a condition)."""
+        item = {"pk": {"S": _partition(entry.reference)},
+                "sk": {"S": f"{entry.at.isoformat()}#{uuid.uuid4()}"},
+                **{name: {"S": str(value)} for name, value
+                   in entry.model_dump(mode="json").items() if value is not None}}
+        try:
+            self.client.put_item(TableName=self.table_name, Item=item,
+                                 ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def of(self, reference: str) -> list[AccessEntry]:
+        """Every entry about one complaint, oldest first."""
+        paginator = self.client.get_paginator("query")
+        entries = []
+        try:
+            for page in paginator.paginate(
+                    TableName=self.table_name, KeyConditionExpression="pk = :pk",
+                    ExpressionAttributeValues={":pk": {"S": _partition(reference)}}):
+                entries += [AccessEntry.model_validate(
+                    {name: value["S"] for name, value in item.items()
+                     if name not in ("pk", "sk")} | {"reference": reference})
+                    for item in page["Items"]]
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        return entries

@@ -1,0 +1,29 @@
+"""Headers on every answer of both functions (the public form's and the staff's), and the
+one every request must bring."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from hmac import compare_digest
+
+from pydantic import SecretStr
+
+from klachtenportaal import ORIGIN_HEADER
+
+# On every answer: answers name kenmerken and paths hold page secrets, so nothing is cached
+# or passed on as referrer; nothing is sniffed or framed; pages load only the site's
+# stylesheet (CloudFront's policy for /api/* keeps these and adds HSTS).
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+}
+
+
+def through_the_site(headers: Mapping[str, str], secret: SecretStr | None) -> bool:
+    """Whether the request came through CloudFront, which adds the secret (`headers` with
+    lower-case names); always so where nothing stands in front (`secret` unset: tests)."""
+    return secret is None or compare_digest(headers.get(ORIGIN_HEADER, "").encode(),
+                                            secret.get_secret_value().encode())

@@ -1,0 +1,129 @@
+"""HTTP API for the behandelomgeving (the staff routes, `/api/staff/...`), a function of its
+own with its own role: the public form's function cannot read complaints.
+
+API Gateway's JWT authorizer lets only requests with a valid token of the user pool through
+(issuer and audience checked; `make serve` checks the same) and hands over its claims; each
+route checks the user's group. Routes parse, call one service function and return; every
+exception becomes an answer in `answer_error`.
+"""
+
+from __future__ import annotations
+
+import traceback
+from http import HTTPStatus
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from complaint_form.dependencies import get_dependencies
+from complaint_form.dynamodb import StorageUnavailableError
+from complaint_form.headers import SECURITY_HEADERS, through_the_site
+from complaint_form.models import ErrorResponse
+from complaint_form.observability import logger, metrics
+from complaint_form.service import ComplaintNotFoundError
+from complaint_form.staff_service import (
+    BadPageTokenError,
+    NotAllowedError,
+    StaffUser,
+    access_log,
+    dossier,
+    inbox,
+)
+
+STAFF_PATH = "/api/staff/klachten"
+Status = Literal["ontvangen", "in_behandeling", "afgehandeld"]
+
+app = APIGatewayHttpResolver(enable_validation=True)
+
+
+class NotSignedInError(Exception):
+    """No claims from the authorizer: the request did not pass it."""
+
+
+def _user() -> StaffUser:
+    claims = app.current_event.request_context.authorizer.jwt_claim or {}
+    username = claims.get("cognito:username") or claims.get("username")
+    if not username:
+        raise NotSignedInError
+    # The authorizer hands a list claim over as one string: "[klachtenfunctionaris beheerder]".
+    groups = claims.get("cognito:groups", "")
+    if isinstance(groups, str):
+        groups = groups.strip("[]").replace(",", " ").split()
+    # Behind CloudFront the caller is CloudFront; it appends the viewer's address last.
+    forwarded = str(app.current_event.headers.get("x-forwarded-for", ""))
+    source_ip = (forwarded.split(",")[-1].strip() if forwarded
+                 else app.current_event.request_context.http.source_ip)
+    return StaffUser(username=str(username), groups=frozenset(groups), source_ip=source_ip)
+
+
+def _json(model: BaseModel | list[Any], status: HTTPStatus = HTTPStatus.OK) -> Response[str]:
+    if isinstance(model, list):
+        body = "[" + ",".join(item.model_dump_json() for item in model) + "]"
+    else:
+        body = model.model_dump_json()
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON,
+                    body=body, headers=dict(SECURITY_HEADERS))
+
+
+@app.get(STAFF_PATH, summary="Inbox: one page of the complaints with a status, contact due "
+                             "first")
+def get_inbox(status: Annotated[Status, Query()] = "ontvangen",
+              page: Annotated[str | None, Query(max_length=2000)] = None) -> Response[str]:
+    return _json(inbox(_user(), status, page))
+
+
+@app.get(f"{STAFF_PATH}/<reference>", summary="Dossier: everything about one complaint")
+def get_dossier(reference: str) -> Response[str]:
+    return _json(dossier(_user(), reference))
+
+
+@app.get(f"{STAFF_PATH}/<reference>/toegang",
+         summary="Access log of one complaint: who read it, when, from where (beheerder)")
+def get_access_log(reference: str) -> Response[str]:
+    return _json(access_log(_user(), reference))
+
+
+ANSWERS: dict[type[Exception], tuple[HTTPStatus, str]] = {
+    NotSignedInError: (HTTPStatus.UNAUTHORIZED, "Log opnieuw in."),
+    NotAllowedError: (HTTPStatus.FORBIDDEN, "Dit mag je met jouw rol niet doen."),
+    ComplaintNotFoundError: (HTTPStatus.NOT_FOUND, "Deze klacht bestaat niet."),
+    NotFoundError: (HTTPStatus.NOT_FOUND, "Deze pagina bestaat niet."),
+    BadPageTokenError: (HTTPStatus.BAD_REQUEST, "Deze pagina van de lijst bestaat niet. "
+                                                "Begin opnieuw bij de eerste."),
+    RequestValidationError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Deze keuze bestaat niet."),
+    StorageUnavailableError: (HTTPStatus.SERVICE_UNAVAILABLE,
+                              "Het klachtensysteem is nu niet bereikbaar. Probeer het over "
+                              "een paar minuten opnieuw."),
+}
+
+
+@app.exception_handler(Exception)
+def answer_error(error: Exception) -> Response[str]:
+    """The answer to every exception a staff request raises."""
+    found = next((answer for kind, answer in ANSWERS.items() if isinstance(error, kind)), None)
+    if found is None:
+        frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+        logger.error("unexpected_error", error_type=type(error).__name__,
+                     where=f"{frame.filename}:{frame.lineno}" if frame else None)
+        found = (HTTPStatus.INTERNAL_SERVER_ERROR,
+                 "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.")
+    status, message = found
+    return _json(ErrorResponse(message=message), status)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    headers = {name.lower(): str(value) for name, value in (event.get("headers") or {}).items()}
+    if not through_the_site(headers, get_dependencies().settings.origin_secret):
+        # Around CloudFront and its web ACL, even with a valid token.
+        return {"statusCode": HTTPStatus.FORBIDDEN, "headers": {
+            **SECURITY_HEADERS, "Content-Type": content_types.APPLICATION_JSON},
+            "body": ErrorResponse(message="Gebruik de behandelomgeving op onze website.")
+            .model_dump_json()}
+    return app.resolve(event, context)

@@ -1,0 +1,144 @@
+"""The behandelomgeving's API: the inbox, a dossier and its access log, behind the JWT
+authorizer's claims; every read of complaint data logged (NEN 7513)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+from complaint_form.dependencies import Dependencies
+
+from tests.backend import (
+    RECEIVED,
+    complaint_body,
+    invoke,
+    invoke_staff,
+    json_event,
+    new_address,
+    staff_event,
+)
+
+INBOX = "/api/staff/klachten"
+
+
+def body_of(response: dict[str, Any]) -> Any:
+    return json.loads(response["body"])
+
+
+def submit(**changes: Any) -> str:
+    body = complaint_body(submission_id=str(uuid.uuid4()), email=new_address(), **changes)
+    response = invoke(json_event(body))
+    assert response["statusCode"] == 201, response["body"]
+    return str(body_of(response)["reference"])
+
+
+def access_entries(deps: Dependencies) -> list[dict[str, str]]:
+    items = boto3.client("dynamodb", region_name="eu-west-1").scan(
+        TableName=deps.settings.access_log_table_name)["Items"]
+    return [{name: value["S"] for name, value in item.items()} for item in items]
+
+
+def test_staff_inbox_lists_complaints_contact_due_first_and_logs_the_look(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN complaints received on Monday 23 November and on Wednesday 25 November 2026
+    later = submit()
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED - timedelta(days=2))
+    first = submit(form_started_at=int((RECEIVED - timedelta(days=2)).timestamp() - 60) * 1000)
+    # WHEN an officer opens the inbox on Friday 27 November
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=4))
+    response = invoke_staff(staff_event(INBOX))
+    # THEN both are there, the contact due first, in working days
+    assert response["statusCode"] == 200, response["body"]
+    rows = body_of(response)["rows"]
+    assert [row["reference"] for row in rows] == [first, later]
+    assert [row["contact_due"] for row in rows] == ["vandaag", "nog 1 werkdag"]
+    assert rows[0]["provider_name"] == "Dragon Coaching"
+    assert response["headers"]["Cache-Control"] == "no-store"
+    # AND the look is in the access log: who, what, when, from where, outcome
+    [entry] = access_entries(deps)
+    assert entry["event"] == "inbox" and entry["user"] == "fenna"
+    assert entry["role"] == "klachtenfunctionaris" and entry["source_ip"] == "203.0.113.7"
+    assert entry["outcome"] == "allowed" and entry["at"].startswith("2026-11-27")
+
+
+def test_staff_inbox_pages_through_many_complaints(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("complaint_form.staff_service.PAGE_SIZE", 2)
+    references = {submit() for _ in range(3)}
+    first = body_of(invoke_staff(staff_event(INBOX)))
+    assert len(first["rows"]) == 2 and first["next_page"]
+    second = body_of(invoke_staff(staff_event(INBOX, query={"page": first["next_page"]})))
+    assert {row["reference"] for row in first["rows"] + second["rows"]} == references
+    assert invoke_staff(staff_event(INBOX, query={"page": "bm9uc2Vuc2U"}))["statusCode"] == 400
+
+
+def test_staff_dossier_read_is_logged_and_the_beheerder_sees_who_read_it(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a complaint, read by an officer
+    reference = submit()
+    dossier = invoke_staff(staff_event(f"{INBOX}/{reference}"))
+    assert dossier["statusCode"] == 200
+    assert body_of(dossier)["complainant"]["name"] == "Sanne de Vries"
+    # WHEN a beheerder asks, an hour later, who read it
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(hours=1))
+    log = invoke_staff(staff_event(f"{INBOX}/{reference}/toegang", user="bram",
+                                   groups="[beheerder klachtenfunctionaris]"))
+    # THEN the officer's read is there, with role and address
+    assert log["statusCode"] == 200
+    entries = body_of(log)
+    assert [(e["event"], e["user"], e["role"]) for e in entries] == [
+        ("dossier_read", "fenna", "klachtenfunctionaris"),
+        ("access_log_read", "bram", "beheerder")]
+    assert entries[0]["source_ip"] == "203.0.113.7"
+
+
+def test_staff_routes_refuse_the_unsigned_and_the_wrong_role(deps: Dependencies) -> None:
+    reference = submit()
+    routes = [INBOX, f"{INBOX}/{reference}", f"{INBOX}/{reference}/toegang"]
+    for path in routes:
+        # WHEN no claims came through (the authorizer refused, or was passed around)
+        assert invoke_staff(staff_event(path, user=None))["statusCode"] == 401, path
+        # WHEN the user is in no staff group
+        answer = invoke_staff(staff_event(path, groups="[]"))
+        assert answer["statusCode"] == 403, path
+        assert "Dit mag je met jouw rol niet doen" in body_of(answer)["message"]
+    # AND an officer may not read the access log
+    assert invoke_staff(staff_event(f"{INBOX}/{reference}/toegang"))["statusCode"] == 403
+    # AND the refusals are logged too; no dossier was read
+    entries = access_entries(deps)
+    assert {entry["outcome"] for entry in entries} == {"refused"}
+    assert all(entry["event"] != "dossier_read" or entry["outcome"] == "refused"
+               for entry in entries)
+
+
+def test_staff_dossier_of_an_unknown_complaint_is_not_found_and_logged(
+        deps: Dependencies) -> None:
+    answer = invoke_staff(staff_event(f"{INBOX}/KPZ-2222-2222"))
+    assert answer["statusCode"] == 404
+    [entry] = access_entries(deps)
+    assert (entry["event"], entry["outcome"]) == ("dossier_read", "not_found")
+
+
+def test_staff_inbox_refuses_a_status_that_does_not_exist(deps: Dependencies) -> None:
+    answer = invoke_staff(staff_event(INBOX, query={"status": "verwijderd"}))
+    assert answer["statusCode"] == 422
+
+
+def test_staff_routes_refuse_requests_around_the_distribution(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import SecretStr
+
+    # GIVEN the staff function as deployed, knowing CloudFront's secret
+    monkeypatch.setattr(deps, "settings", deps.settings.model_copy(
+        update={"origin_secret": SecretStr("secret-cloudfront-adds")}))
+    # WHEN a signed-in user's request comes straight to the API THEN it is refused, unlogged
+    assert invoke_staff(staff_event(INBOX))["statusCode"] == 403
+    assert access_entries(deps) == []
+    # AND through CloudFront it is answered
+    event = staff_event(INBOX)
+    event["headers"]["x-origin-verify"] = "secret-cloudfront-adds"
+    assert invoke_staff(event)["statusCode"] == 200
