@@ -95,6 +95,8 @@ def test_email_renderer_notification_holds_no_personal_data(
     assert "KPZ-ABCD-EFGH" in email.subject
     for personal in ("Sanne", "sanne@example.nl", "23987654", "opdagen", "nagekomen"):
         assert personal not in email.subject + email.text + email.html, personal
+    # AND it names the way of contact in words
+    assert "(per e-mail)" in email.text and "(per e-mail)" in email.html
 
 
 def test_email_renderer_writes_every_subject_on_one_line(
