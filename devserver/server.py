@@ -21,6 +21,7 @@ from complaint_form.models import EMAIL_KINDS
 from devserver.backend import LocalBackend
 from devserver.events import from_response, to_event
 from devserver.ses_events import EVENT_TYPES
+from devserver.staff import LOCAL_ACCOUNTS, TOTP_SECRET
 from infra import edge
 from infra.deploy import inline_script_hashes
 from infra.template import security_headers
@@ -30,6 +31,7 @@ from sitegen.incremental import FullBuildNeededError, IncrementalSite
 from sitegen.loader import RegistryError, RegistryLoader
 
 API_PREFIX = "/api/"
+STAFF_PREFIX = "/api/staff/"
 DEV_PREFIX = "/_dev/klachten/"
 # API Gateway refuses larger payloads before they reach the Lambda.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
@@ -139,14 +141,34 @@ class Handler(SimpleHTTPRequestHandler):
                 if name.lower() != ORIGIN_HEADER}
         sent[ORIGIN_HEADER] = os.environ["ORIGIN_SECRET"]
         event = to_event(self.command, self.path, sent, body, self.client_address[0])
+        if self.path.startswith(STAFF_PREFIX):
+            claims = self._signed_in()
+            if claims is None:
+                # As API Gateway's JWT authorizer answers.
+                self._reply(HTTPStatus.UNAUTHORIZED, [("Content-Type", "application/json")],
+                            b'{"message":"Unauthorized"}')
+                return
+            event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
         try:
-            response = self.backend.handle(event)
+            response = (self.backend.handle_staff(event) if self.path.startswith(STAFF_PREFIX)
+                        else self.backend.handle(event))
         except Exception as exc:
             sys.stderr.write(f"lambda_failed {type(exc).__name__}\n")
             response = {"statusCode": 502, "headers": {"Content-Type": "application/json"},
                         "body": '{"message": "Internal Server Error"}'}
         status, headers, data = from_response(response)
         self._reply(status, headers, b"" if self.command == "HEAD" else data)
+
+    def _signed_in(self) -> dict[str, str] | None:
+        """The ID token's claims as the authorizer hands them over (lists as one string),
+        if the request bears a valid token of the staff pool."""
+        scheme, _, token = (self.headers.get("Authorization") or "").partition(" ")
+        claims = (self.backend.staff_pool.claims(token.strip())
+                  if scheme.lower() == "bearer" else None)
+        if claims is None:
+            return None
+        return {name: f"[{' '.join(value)}]" if isinstance(value, list) else str(value)
+                for name, value in claims.items()}
 
     def _too_many_posts(self) -> None:
         portal = self.backend.deps.registry.portal
@@ -326,6 +348,9 @@ def serve(host: str, port: int, site_dir: Path, registry: Path, outbox: Path,
     print(f"Serving http://localhost:{port}/ : the site, and the complaint form backend at "
           f"{API_PREFIX}klachten (AWS emulated by moto). E-mails are copied to {outbox}/.",
           file=sys.stderr)
+    accounts = ", ".join(f"{name} / {password}" for name, (password, _) in LOCAL_ACCOUNTS.items())
+    print(f"Staff API at {STAFF_PREFIX}klachten: local accounts {accounts}; TOTP secret for an "
+          f"authenticator app: {TOTP_SECRET}", file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

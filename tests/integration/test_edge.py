@@ -6,18 +6,22 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
+from botocore.exceptions import ClientError
 from complaint_form.dependencies import Dependencies, get_dependencies
 from pydantic import SecretStr
 
 from devserver.backend import LocalBackend
 from devserver.server import LocalServer, make_server
+from devserver.staff import LOCAL_ACCOUNTS, LocalStaffPool, totp_code
 from klachtenportaal.registry import Registry
 from tests.backend import (
     complaint_body,
@@ -110,6 +114,7 @@ def dev_server(registry: Registry, tmp_path: Path,
     """The dev server's request handling on a free port, allowing 2 posts per IP; no site."""
     monkeypatch.setenv("ORIGIN_SECRET", SECRET)
     monkeypatch.setenv("MIN_FILL_SECONDS", "0")
+    monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
     deps = get_dependencies()
     monkeypatch.setattr(deps, "mailer", deps.mailer)  # the backend's outbox is this test's
     monkeypatch.setattr(deps, "settings", deps.settings.model_copy(
@@ -229,3 +234,52 @@ def test_dev_server_reads_api_bodies_only_by_their_length(
     # THEN it is refused, and nothing is stored
     assert answer.startswith("HTTP/1.1 411"), answer[:80]
     assert backend.references() == []
+
+
+def sign_in(pool: LocalStaffPool, username: str, password: str, code: str) -> str:
+    """An ID token, signed in as the behandelomgeving does: password, then the TOTP code."""
+    cognito = boto3.client("cognito-idp", region_name=pool.region)
+    challenge = cognito.initiate_auth(
+        ClientId=pool.client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password})
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    answer = cognito.respond_to_auth_challenge(
+        ClientId=pool.client_id, ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code})
+    return str(answer["AuthenticationResult"]["IdToken"])
+
+
+def get_staff(url: str, token: str | None) -> int:
+    request = urllib.request.Request(f"{url}/api/staff/klachten", headers=(
+        {"Authorization": f"Bearer {token}"} if token else {}))
+    try:
+        with urllib.request.urlopen(request) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_dev_server_lets_only_signed_in_staff_with_mfa_through_as_the_authorizer_does(
+        dev_server: tuple[str, LocalBackend]) -> None:
+    url, backend = dev_server
+    pool = backend.staff_pool
+    username = "functionaris@klachtenportaal.local"
+    password = LOCAL_ACCOUNTS[username][0]
+    # GIVEN a local account: a wrong TOTP code gets no token
+    with pytest.raises(ClientError):
+        sign_in(pool, username, password, "000000" if totp_code() != "000000" else "111111")
+    # WHEN it signs in with password and code THEN its ID token opens the staff API
+    token = sign_in(pool, username, password, totp_code())
+    assert get_staff(url, token) == 200
+    # AND without a token, with a forged one, or once expired, the server answers 401
+    assert get_staff(url, None) == 401
+    assert get_staff(url, token[:-4] + "AAAA") == 401
+    assert pool.claims(token, now=time.time() + 2 * 3600) is None
+    # AND a token of another pool is refused
+    other = LocalStaffPool.create()
+    assert get_staff(url, sign_in(other, username, password, totp_code())) == 401
+    # AND an account without a staff group is signed in but not allowed
+    pool.add_account("stagiair@klachtenportaal.local", "Lokaal-Wachtwoord-3", [])
+    assert get_staff(url, sign_in(pool, "stagiair@klachtenportaal.local",
+                                  "Lokaal-Wachtwoord-3", totp_code())) == 403
