@@ -79,10 +79,13 @@ def http_event(method: str = "POST", path: str = "/api/klachten", body: str | by
 
 
 def staff_event(path: str, user: str | None = "fenna", groups: str = "[klachtenfunctionaris]",
-                query: dict[str, str] | None = None) -> dict[str, Any]:
-    """A GET of a staff route as API Gateway's JWT authorizer passes it on: with the claims
-    of the user's ID token (a list claim as one string), or none (`user` None)."""
-    event = http_event("GET", path, content_type=None,
+                query: dict[str, str] | None = None,
+                body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A staff request as API Gateway's JWT authorizer passes it on: with the claims of the
+    user's ID token (a list claim as one string), or none (`user` None); a POST with `body`."""
+    event = http_event("POST" if body is not None else "GET", path,
+                       body=json.dumps(body) if body is not None else "",
+                       content_type="application/json" if body is not None else None,
                        headers={"x-forwarded-for": "203.0.113.7"})
     event["rawQueryString"] = urlencode(query or {})
     event["queryStringParameters"] = query or None

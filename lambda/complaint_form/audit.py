@@ -21,8 +21,8 @@ from complaint_form.dynamodb import StorageUnavailableError
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
-AccessEvent = Literal["inbox", "dossier_read", "access_log_read"]
-Outcome = Literal["allowed", "refused", "not_found"]
+AccessEvent = Literal["inbox", "dossier_read", "dossier_change", "access_log_read"]
+Outcome = Literal["allowed", "refused", "not_found", "conflict"]
 
 
 class AccessEntry(BaseModel):

@@ -25,6 +25,7 @@ from complaint_form.models import (
     EmailEvent,
     EmailKind,
     EmailRecord,
+    HistoryEntry,
     StoredComplaint,
     delivery_kept_over,
 )
@@ -60,6 +61,10 @@ class EmailAlreadyClaimedError(Exception):
 
 class CopyAlreadyConfirmedError(Exception):
     """The address of this complaint was confirmed before: the copy is sent or on its way."""
+
+
+class ChangedMeanwhileError(Exception):
+    """The complaint is no longer at the version the change was made on."""
 
 
 class AddressLimitReachedError(Exception):
@@ -377,22 +382,38 @@ class ComplaintRepository:
                 raise CopyAlreadyConfirmedError(reference) from exc
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
-    def close(self, reference: str, now: datetime, keep_days: int) -> None:
-        """Close a complaint: from now on it is deleted `keep_days` later (TTL). Open
-        complaints never expire, however long their handling takes."""
-        expires = int((now + timedelta(days=keep_days)).timestamp())
+    def change(self, complaint: StoredComplaint, version: int, entry: HistoryEntry) -> None:
+        """Save a staff change of `complaint` (status, assignment, contact, expiry) with its
+        history entry, if the stored complaint is still at `version`; ChangedMeanwhileError
+        when someone else changed it since."""
+        values: dict[str, Any] = {
+            ":version": {"N": str(version)}, ":one": {"N": "1"},
+            ":status": {"S": complaint.status}, ":index": {"S": f"STATUS#{complaint.status}"},
+            ":entry": {"L": [_serializer.serialize(entry.model_dump(mode="json"))]},
+            ":none": {"L": []},
+            ":assigned": _serializer.serialize(complaint.assigned_to),
+            ":contact": _serializer.serialize(complaint.contact_made_at.isoformat()
+                                              if complaint.contact_made_at else None)}
+        update = ("SET #status = :status, gsi2pk = :index, assigned_to = :assigned, "
+                  "contact_made_at = :contact, version = version + :one, "
+                  "history = list_append(if_not_exists(history, :none), :entry)")
+        # Closed, it is deleted the retention period later; open, never.
+        if complaint.expires_at is not None:
+            update += ", expires_at = :expires"
+            values[":expires"] = {"N": str(complaint.expires_at)}
+        else:
+            update += " REMOVE expires_at"
         try:
             self.client.update_item(
-                TableName=self.table_name, Key=_key(reference),
-                UpdateExpression="SET #status = :closed, gsi2pk = :index, expires_at = :expires",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":closed": {"S": "afgehandeld"},
-                                           ":index": {"S": "STATUS#afgehandeld"},
-                                           ":expires": {"N": str(expires)}})
+                TableName=self.table_name, Key=_key(complaint.reference),
+                UpdateExpression=update, ExpressionAttributeNames={"#status": "status"},
+                ConditionExpression="attribute_exists(pk) AND "
+                                    "(version = :version OR (attribute_not_exists(version) "
+                                    "AND :version = :one))",
+                ExpressionAttributeValues=values)
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise LookupError(reference) from exc
+                raise ChangedMeanwhileError(complaint.reference) from exc
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
     def leave_retry_index(self, reference: str) -> None:

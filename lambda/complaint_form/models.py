@@ -322,13 +322,40 @@ class ComplaintDeadlines(StoredModel):
     judgement_extended_by: date | None
 
 
+Status = Literal["ontvangen", "in_behandeling", "bemiddeling", "voorgelegd_aan_commissie",
+                 "afgehandeld", "ingetrokken", "niet_ontvankelijk"]
+# Where a complaint may go from each status (a whitelist); back from a closed one is reopening.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "ontvangen": frozenset({"in_behandeling", "ingetrokken", "niet_ontvankelijk"}),
+    "in_behandeling": frozenset({"bemiddeling", "voorgelegd_aan_commissie", "afgehandeld",
+                                 "ingetrokken", "niet_ontvankelijk"}),
+    "bemiddeling": frozenset({"in_behandeling", "voorgelegd_aan_commissie", "afgehandeld",
+                              "ingetrokken"}),
+    "voorgelegd_aan_commissie": frozenset({"afgehandeld", "ingetrokken"}),
+    "afgehandeld": frozenset({"in_behandeling"}),
+    "ingetrokken": frozenset({"in_behandeling"}),
+    "niet_ontvankelijk": frozenset({"in_behandeling"}),
+}
+# A complaint in one of these is closed: it is deleted the retention period later.
+CLOSED = frozenset({"afgehandeld", "ingetrokken", "niet_ontvankelijk"})
+
+
+class HistoryEntry(StoredModel):
+    """One thing a staff member did with the complaint."""
+
+    at: datetime
+    user: str
+    action: Literal["assigned", "contact_made", "status", "note"]
+    detail: str
+
+
 class StoredComplaint(StoredModel):
     """A received complaint as stored, with a snapshot of the registry entry it refers to."""
 
     reference: str
     submission_id: str
     kind: Literal["klacht", "advies"]
-    status: Literal["ontvangen", "in_behandeling", "afgehandeld"] = "ontvangen"
+    status: Status = "ontvangen"
     received_at: datetime
     received_on: date
     provider_slug: str
@@ -352,6 +379,11 @@ class StoredComplaint(StoredModel):
         False, description="An e-mail to the complainant bounced, was refused or marked as "
                            "spam ('bevestiging niet afgeleverd'): phone instead. Stored only "
                            "when true.")
+    version: int = Field(1, description="Raised by every staff change; a change names the "
+                                        "version it was made on, so none is overwritten.")
+    assigned_to: str | None = None
+    contact_made_at: datetime | None = None
+    history: list[HistoryEntry] = Field(default_factory=list)
 
     @property
     def provider_name(self) -> str:

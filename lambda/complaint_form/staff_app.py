@@ -11,32 +11,34 @@ from __future__ import annotations
 
 import traceback
 from http import HTTPStatus
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from complaint_form.dependencies import get_dependencies
-from complaint_form.dynamodb import StorageUnavailableError
+from complaint_form.dynamodb import ChangedMeanwhileError, StorageUnavailableError
 from complaint_form.headers import SECURITY_HEADERS, through_the_site
-from complaint_form.models import ErrorResponse
+from complaint_form.models import ErrorResponse, Status
 from complaint_form.observability import logger, metrics
 from complaint_form.service import ComplaintNotFoundError
 from complaint_form.staff_service import (
     BadPageTokenError,
     NotAllowedError,
+    StaffAction,
     StaffUser,
+    TransitionNotAllowedError,
     access_log,
+    act,
     dossier,
     inbox,
 )
 
 STAFF_PATH = "/api/staff/klachten"
-Status = Literal["ontvangen", "in_behandeling", "afgehandeld"]
 
 app = APIGatewayHttpResolver(enable_validation=True)
 
@@ -82,6 +84,13 @@ def get_dossier(reference: str) -> Response[str]:
     return _json(dossier(_user(), reference))
 
 
+@app.post(f"{STAFF_PATH}/<reference>/acties",
+          summary="Do one thing with a complaint (assign, contact made, status, note); "
+                  "the dossier as it is now")
+def post_action(reference: str, action: Annotated[StaffAction, Body()]) -> Response[str]:
+    return _json(act(_user(), reference, action))
+
+
 @app.get(f"{STAFF_PATH}/<reference>/toegang",
          summary="Access log of one complaint: who read it, when, from where (beheerder)")
 def get_access_log(reference: str) -> Response[str]:
@@ -96,6 +105,11 @@ ANSWERS: dict[type[Exception], tuple[HTTPStatus, str]] = {
     BadPageTokenError: (HTTPStatus.BAD_REQUEST, "Deze pagina van de lijst bestaat niet. "
                                                 "Begin opnieuw bij de eerste."),
     RequestValidationError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Deze keuze bestaat niet."),
+    TransitionNotAllowedError: (HTTPStatus.UNPROCESSABLE_ENTITY,
+                                "Deze status kan niet volgen op de huidige status."),
+    ChangedMeanwhileError: (HTTPStatus.CONFLICT,
+                            "Iemand anders heeft dit dossier net veranderd. Laad het opnieuw "
+                            "en kijk of je wijziging nog nodig is."),
     StorageUnavailableError: (HTTPStatus.SERVICE_UNAVAILABLE,
                               "Het klachtensysteem is nu niet bereikbaar. Probeer het over "
                               "een paar minuten opnieuw."),

@@ -9,20 +9,29 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from complaint_form.audit import AccessEntry, AccessEvent, Outcome
 from complaint_form.dependencies import Dependencies, get_dependencies
-from complaint_form.models import AMSTERDAM, StoredComplaint
+from complaint_form.dynamodb import ChangedMeanwhileError
+from complaint_form.models import (
+    AMSTERDAM,
+    CLOSED,
+    TRANSITIONS,
+    HistoryEntry,
+    OutcomeText,
+    ShortText,
+    Status,
+    StoredComplaint,
+)
 from complaint_form.references import is_reference
 from complaint_form.service import ComplaintNotFoundError
 
 OFFICERS = frozenset({"klachtenfunctionaris", "beheerder"})
 ADMINISTRATORS = frozenset({"beheerder"})
 PAGE_SIZE = 50
-STATUSES = ("ontvangen", "in_behandeling", "afgehandeld")
 
 
 class NotAllowedError(Exception):
@@ -31,6 +40,37 @@ class NotAllowedError(Exception):
 
 class BadPageTokenError(Exception):
     """The page token is not one this API gave."""
+
+
+class TransitionNotAllowedError(Exception):
+    """The complaint cannot go from its status to the one asked for."""
+
+
+class Assign(BaseModel):
+    action: Literal["assign"]
+    version: int
+    officer: ShortText
+
+
+class ContactMade(BaseModel):
+    action: Literal["contact_made"]
+    version: int
+
+
+class ChangeStatus(BaseModel):
+    action: Literal["status"]
+    version: int
+    status: Status
+
+
+class AddNote(BaseModel):
+    action: Literal["note"]
+    version: int
+    text: OutcomeText
+
+
+StaffAction = Annotated[Assign | ContactMade | ChangeStatus | AddNote,
+                        Field(discriminator="action")]
 
 
 @dataclass(frozen=True)
@@ -106,6 +146,49 @@ def dossier(user: StaffUser, reference: str,
     if complaint is None:
         raise ComplaintNotFoundError(reference)
     return complaint
+
+
+def act(user: StaffUser, reference: str, action: StaffAction,
+        deps: Dependencies | None = None) -> StoredComplaint:
+    """Do one thing with a complaint, recorded in its history with who and when; refused
+    with ChangedMeanwhileError when someone changed the dossier since `action.version`."""
+    deps = deps or get_dependencies()
+    _require(deps, user, OFFICERS, "dossier_change", reference)
+    complaint = deps.repository.get(reference) if is_reference(reference) else None
+    if complaint is None:
+        _log(deps, user, "dossier_change", reference, "not_found")
+        raise ComplaintNotFoundError(reference)
+    now = deps.clock()
+    changes: dict[str, Any] = {}
+    if isinstance(action, Assign):
+        changes, detail = {"assigned_to": action.officer}, action.officer
+    elif isinstance(action, ContactMade):
+        changes, detail = {"contact_made_at": now}, "contact opgenomen"
+    elif isinstance(action, ChangeStatus):
+        if action.status not in TRANSITIONS[complaint.status]:
+            raise TransitionNotAllowedError(complaint.status, action.status)
+        closed = action.status in CLOSED
+        expires = int(now.timestamp()) + deps.settings.retention_days * 86_400
+        changes = {"status": action.status, "expires_at": expires if closed else None}
+        detail = f"{complaint.status} -> {action.status}"
+    else:
+        detail = action.text
+    entry = HistoryEntry(at=now, user=user.username, action=_HISTORY[action.action],
+                         detail=detail)
+    try:
+        deps.repository.change(complaint.model_copy(update=changes), action.version, entry)
+    except ChangedMeanwhileError:
+        _log(deps, user, "dossier_change", reference, "conflict")
+        raise
+    _log(deps, user, "dossier_change", reference, "allowed")
+    changed = deps.repository.get(reference)
+    if changed is None:
+        raise ComplaintNotFoundError(reference)
+    return changed
+
+
+_HISTORY: dict[str, Literal["assigned", "contact_made", "status", "note"]] = {
+    "assign": "assigned", "contact_made": "contact_made", "status": "status", "note": "note"}
 
 
 def access_log(user: StaffUser, reference: str,

@@ -46,20 +46,28 @@ def test_logs_hold_no_personal_data(deps: Dependencies, log_lines: io.StringIO,
 
 
 def test_stored_complaint_expires_only_after_closing_plus_the_retention_period(
-        deps: Dependencies) -> None:
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.staff_service import ChangeStatus, StaffUser, act
+
+    officer = StaffUser("fenna", frozenset({"klachtenfunctionaris"}), "203.0.113.7")
     # GIVEN a stored complaint: open, it never expires, however long its handling takes
     invoke(json_event(complaint_body()))
     [item] = stored_items(deps.settings.table_name)
+    reference = item["reference"]
     assert "expires_at" not in item
+    act(officer, reference, ChangeStatus(action="status", version=1, status="in_behandeling"))
     # WHEN it is closed a month later
     closed = RECEIVED + timedelta(days=30)
-    deps.repository.close(item["reference"], closed, deps.settings.retention_days)
-    # THEN it expires the retention period after closing, and leaves the open ones' index
+    monkeypatch.setattr(deps, "clock", lambda: closed)
+    act(officer, reference, ChangeStatus(action="status", version=2, status="afgehandeld"))
+    # THEN it expires the retention period after closing
     [item] = stored_items(deps.settings.table_name)
     assert item["expires_at"] == int((closed + timedelta(days=730)).timestamp())
-    assert item["status"] == "afgehandeld" and item["gsi2pk"] == "STATUS#afgehandeld"
-    with pytest.raises(LookupError):
-        deps.repository.close("KPZ-2222-2222", closed, deps.settings.retention_days)
+    assert item["gsi2pk"] == "STATUS#afgehandeld"
+    # AND reopened, it never expires again until closed again
+    act(officer, reference, ChangeStatus(action="status", version=3, status="in_behandeling"))
+    [item] = stored_items(deps.settings.table_name)
+    assert "expires_at" not in item
 
 
 def test_retention_is_the_same_in_settings_infra_and_privacy_page(repo_root: Path) -> None:

@@ -142,3 +142,70 @@ def test_staff_routes_refuse_requests_around_the_distribution(
     event = staff_event(INBOX)
     event["headers"]["x-origin-verify"] = "secret-cloudfront-adds"
     assert invoke_staff(event)["statusCode"] == 200
+
+
+def act(reference: str, user: str = "fenna", **body: Any) -> dict[str, Any]:
+    return invoke_staff(staff_event(f"{INBOX}/{reference}/acties", user=user, body=body))
+
+
+def test_staff_actions_are_recorded_with_who_and_when(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a complaint an officer takes on the next day
+    reference = submit()
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=1))
+    steps = [{"action": "assign", "officer": "fenna"},
+             {"action": "contact_made"},
+             {"action": "status", "status": "in_behandeling"},
+             {"action": "note", "text": "Gebeld; mevrouw wil eerst met de aanbieder praten."}]
+    # WHEN each step is done on the version the officer saw
+    for version, step in enumerate(steps, start=1):
+        answer = act(reference, version=version, **step)
+        assert answer["statusCode"] == 200, answer["body"]
+    # THEN the dossier shows the result and the history, with who and when
+    item = body_of(answer)
+    assert item["assigned_to"] == "fenna" and item["status"] == "in_behandeling"
+    assert item["contact_made_at"].startswith("2026-11-24") and item["version"] == 5
+    assert [(h["action"], h["user"]) for h in item["history"]] == [
+        ("assigned", "fenna"), ("contact_made", "fenna"), ("status", "fenna"),
+        ("note", "fenna")]
+    assert item["history"][2]["detail"] == "ontvangen -> in_behandeling"
+    # AND each change is in the access log
+    assert sum(e["event"] == "dossier_change" and e["outcome"] == "allowed"
+               for e in access_entries(deps)) == 4
+    # AND the inbox of that status lists it
+    rows = body_of(invoke_staff(staff_event(INBOX, query={"status": "in_behandeling"})))["rows"]
+    assert [row["reference"] for row in rows] == [reference]
+
+
+def test_staff_status_goes_only_along_allowed_transitions(deps: Dependencies) -> None:
+    reference = submit()
+    # WHEN a received complaint is closed at once THEN that is refused in Dutch
+    answer = act(reference, version=1, action="status", status="afgehandeld")
+    assert answer["statusCode"] == 422
+    assert "kan niet volgen op de huidige status" in body_of(answer)["message"]
+    # AND a status that does not exist is refused
+    assert act(reference, version=1, action="status", status="verwijderd")["statusCode"] == 422
+
+
+def test_staff_two_officers_changing_one_dossier_get_a_conflict_not_an_overwrite(
+        deps: Dependencies) -> None:
+    # GIVEN two officers who both opened the dossier at version 1
+    reference = submit()
+    assert act(reference, version=1, action="assign", officer="fenna")["statusCode"] == 200
+    # WHEN the second saves a change made on that version
+    answer = act(reference, user="joost", version=1, action="assign", officer="joost")
+    # THEN it is refused with a clear message, and the first change stands
+    assert answer["statusCode"] == 409
+    assert "Iemand anders heeft dit dossier net veranderd" in body_of(answer)["message"]
+    dossier = body_of(invoke_staff(staff_event(f"{INBOX}/{reference}")))
+    assert dossier["assigned_to"] == "fenna" and dossier["version"] == 2
+    assert any(e["outcome"] == "conflict" for e in access_entries(deps))
+
+
+def test_staff_actions_are_refused_for_the_wrong_role_and_unknown_complaints(
+        deps: Dependencies) -> None:
+    reference = submit()
+    answer = invoke_staff(staff_event(f"{INBOX}/{reference}/acties", groups="[]",
+                                      body={"action": "contact_made", "version": 1}))
+    assert answer["statusCode"] == 403
+    assert act("KPZ-2222-2222", version=1, action="contact_made")["statusCode"] == 404
