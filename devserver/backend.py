@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore import xform_name
 from complaint_form.audit import table_definition as access_log_table
 from complaint_form.dependencies import get_dependencies
 from complaint_form.dynamodb import table_definitions
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
     from klachtenportaal.registry import Registry
 
+# Where the dev server answers Cognito's sign-in calls (`make serve` has no AWS to call).
+COGNITO_PATH = "/_dev/cognito/"
 LOCAL_ENVIRONMENT = {
     # Fake credentials: nothing here may ever reach a real AWS account.
     "AWS_ACCESS_KEY_ID": "local",
@@ -116,6 +119,10 @@ class LocalBackend:
         self.deps.use_registry(registry)
         self.deps.mailer = OutboxMailer(settings.sender_email, outbox)
         self.staff_pool = LocalStaffPool.create()
+        # The behandelomgeving signs in through the dev server's stand-in for Cognito.
+        self.deps.settings = settings.model_copy(update={
+            "staff_client_id": self.staff_pool.client_id,
+            "cognito_endpoint": COGNITO_PATH})
         self._lock = threading.Lock()
         self._context = LambdaContext()
 
@@ -135,6 +142,15 @@ class LocalBackend:
         with self._lock:
             response: Mapping[str, Any] = lambda_handler(event, self._context)
             return response
+
+    def cognito(self, operation: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """One call of Cognito's sign-in API (as the browser makes it), answered by moto.
+        ClientError as Cognito would refuse it."""
+        client = boto3.client("cognito-idp", region_name=self.staff_pool.region)
+        with self._lock:
+            answer: dict[str, Any] = getattr(client, xform_name(operation))(**arguments)
+        answer.pop("ResponseMetadata", None)
+        return answer
 
     def references(self) -> list[str]:
         with self._lock:

@@ -16,9 +16,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError, ParamValidationError
 from complaint_form.models import EMAIL_KINDS
 
-from devserver.backend import LocalBackend
+from devserver.backend import COGNITO_PATH, LocalBackend
 from devserver.events import from_response, to_event
 from devserver.ses_events import EVENT_TYPES
 from devserver.staff import LOCAL_ACCOUNTS, TOTP_SECRET
@@ -30,8 +31,13 @@ from sitegen.cli import build
 from sitegen.incremental import FullBuildNeededError, IncrementalSite
 from sitegen.loader import RegistryError, RegistryLoader
 
+# What the behandelomgeving's page asks of Cognito: signing in, nothing else.
+SIGN_IN_OPERATIONS = frozenset({"InitiateAuth", "RespondToAuthChallenge",
+                                "AssociateSoftwareToken", "VerifySoftwareToken"})
 API_PREFIX = "/api/"
 STAFF_PREFIX = "/api/staff/"
+# The one staff route without the authorizer (infra/template.yaml): where to sign in.
+STAFF_CONFIG = "/api/staff/config"
 DEV_PREFIX = "/_dev/klachten/"
 # API Gateway refuses larger payloads before they reach the Lambda.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
@@ -93,6 +99,8 @@ class Handler(SimpleHTTPRequestHandler):
     def do_POST(self) -> None:
         if self.path.startswith(DEV_PREFIX):
             self._replay_email_event()
+        elif self.path == COGNITO_PATH:
+            self._cognito()
         else:
             self._api_only()
 
@@ -141,7 +149,7 @@ class Handler(SimpleHTTPRequestHandler):
                 if name.lower() != ORIGIN_HEADER}
         sent[ORIGIN_HEADER] = os.environ["ORIGIN_SECRET"]
         event = to_event(self.command, self.path, sent, body, self.client_address[0])
-        if self.path.startswith(STAFF_PREFIX):
+        if self.path.startswith(STAFF_PREFIX) and self.path != STAFF_CONFIG:
             claims = self._signed_in()
             if claims is None:
                 # As API Gateway's JWT authorizer answers.
@@ -186,6 +194,26 @@ class Handler(SimpleHTTPRequestHandler):
         status = HTTPStatus.OK if item is not None else HTTPStatus.NOT_FOUND
         data = json.dumps(item, ensure_ascii=False, indent=2).encode()
         self._reply(status, [("Content-Type", "application/json; charset=utf-8")], data)
+
+    def _cognito(self) -> None:
+        """Development only: Cognito's sign-in calls from the behandelomgeving's page (its
+        JSON protocol), answered by moto's Cognito as cognito-idp would answer them."""
+        operation = (self.headers.get("X-Amz-Target") or "").removeprefix(
+            "AWSCognitoIdentityProviderService.")
+        length = int(self.headers.get("Content-Length") or 0)
+        arguments = json.loads(self.rfile.read(length) or b"{}") if length < 100_000 else None
+        status, answer = HTTPStatus.OK, {}
+        if operation not in SIGN_IN_OPERATIONS or not isinstance(arguments, dict):
+            status, answer = HTTPStatus.BAD_REQUEST, {"__type": "InvalidParameterException"}
+        else:
+            try:
+                answer = self.backend.cognito(operation, arguments)
+            except (ClientError, ParamValidationError) as exc:
+                code = (exc.response["Error"]["Code"] if isinstance(exc, ClientError)
+                        else "InvalidParameterException")
+                status, answer = HTTPStatus.BAD_REQUEST, {"__type": code}
+        self._reply(status, [("Content-Type", "application/x-amz-json-1.1")],
+                    json.dumps(answer, default=str).encode())
 
     def _replay_email_event(self) -> None:
         """Development only: POST /_dev/klachten/<kenmerk>/<e-mail>/<event>, for example

@@ -74,9 +74,11 @@ class LocalStaffPool:
     def add_account(self, username: str, password: str, groups: list[str]) -> None:
         """An account as a beheerder makes one, with its TOTP set up."""
         cognito = boto3.client("cognito-idp", region_name=self.region)
-        cognito.admin_create_user(UserPoolId=self.pool_id, Username=username,
-                                  TemporaryPassword=password + "-tijdelijk",
-                                  MessageAction="SUPPRESS")
+        cognito.admin_create_user(
+            UserPoolId=self.pool_id, Username=username,
+            UserAttributes=[{"Name": "email", "Value": username},
+                            {"Name": "email_verified", "Value": "true"}],
+            TemporaryPassword=password + "-tijdelijk", MessageAction="SUPPRESS")
         cognito.admin_set_user_password(UserPoolId=self.pool_id, Username=username,
                                         Password=password, Permanent=True)
         for group in groups:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ def security_headers(policy: str, inline_script_hashes: str = "",
     csp = config["ContentSecurityPolicy"]
     value = csp["ContentSecurityPolicy"]
     if isinstance(value, dict):
-        value = value["Fn::Sub"].replace("${InlineScriptHashes}", inline_script_hashes)
+        region = os.environ.get("AWS_DEFAULT_REGION", "eu-west-1")
+        value = value["Fn::Sub"].replace("${InlineScriptHashes}", inline_script_hashes
+                                         ).replace("${AWS::Region}", region)
     return [("Content-Security-Policy", " ".join(value.split()), csp["Override"]),
             ("X-Content-Type-Options", "nosniff", config["ContentTypeOptions"]["Override"]),
             ("Referrer-Policy", config["ReferrerPolicy"]["ReferrerPolicy"],

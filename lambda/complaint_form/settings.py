@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     table_name: str = "klachtenportaal-klachten"
     idempotency_table_name: str = "klachtenportaal-idempotency"
     access_log_table_name: str = "klachtenportaal-toegang"
+    # Where the behandelomgeving signs in: the staff pool's app client and Cognito's address.
+    staff_client_id: str | None = None
+    cognito_endpoint: str | None = None
     sender_email: Address = "noreply@klachtenportaalzorg.nl"
     notification_email: Address = "info@klachtenportaalzorg.nl"
     site_url: str = "http://localhost:8000/"

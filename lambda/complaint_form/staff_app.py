@@ -49,7 +49,9 @@ class NotSignedInError(Exception):
 
 def _user() -> StaffUser:
     claims = app.current_event.request_context.authorizer.jwt_claim or {}
-    username = claims.get("cognito:username") or claims.get("username")
+    # With e-mail addresses as user names, cognito:username is an opaque id: the access log
+    # and the history name the person by address.
+    username = claims.get("email") or claims.get("cognito:username")
     if not username:
         raise NotSignedInError
     # The authorizer hands a list claim over as one string: "[klachtenfunctionaris beheerder]".
@@ -70,6 +72,24 @@ def _json(model: BaseModel | list[Any], status: HTTPStatus = HTTPStatus.OK) -> R
         body = model.model_dump_json()
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON,
                     body=body, headers=dict(SECURITY_HEADERS))
+
+
+class SignInConfig(BaseModel):
+    client_id: str
+    cognito_endpoint: str
+
+
+class NotConfiguredError(Exception):
+    """This environment has no staff pool."""
+
+
+@app.get("/api/staff/config", summary="Where the behandelomgeving signs in (no token needed)")
+def get_config() -> Response[str]:
+    settings = get_dependencies().settings
+    if not settings.staff_client_id or not settings.cognito_endpoint:
+        raise NotConfiguredError
+    return _json(SignInConfig(client_id=settings.staff_client_id,
+                              cognito_endpoint=settings.cognito_endpoint))
 
 
 @app.get(STAFF_PATH, summary="Inbox: one page of the complaints with a status, contact due "
@@ -99,6 +119,8 @@ def get_access_log(reference: str) -> Response[str]:
 
 ANSWERS: dict[type[Exception], tuple[HTTPStatus, str]] = {
     NotSignedInError: (HTTPStatus.UNAUTHORIZED, "Log opnieuw in."),
+    NotConfiguredError: (HTTPStatus.SERVICE_UNAVAILABLE,
+                         "De behandelomgeving is hier niet ingericht."),
     NotAllowedError: (HTTPStatus.FORBIDDEN, "Dit mag je met jouw rol niet doen."),
     ComplaintNotFoundError: (HTTPStatus.NOT_FOUND, "Deze klacht bestaat niet."),
     NotFoundError: (HTTPStatus.NOT_FOUND, "Deze pagina bestaat niet."),

@@ -136,8 +136,19 @@ def inbox(user: StaffUser, status: str, page: str | None = None,
         for c in complaints], next_page=_encode(after))
 
 
+class Dossier(BaseModel):
+    """Everything about one complaint, and the statuses it may go to from here."""
+
+    complaint: StoredComplaint
+    next_statuses: list[Status]
+
+    @classmethod
+    def of(cls, complaint: StoredComplaint) -> Dossier:
+        return cls(complaint=complaint, next_statuses=sorted(TRANSITIONS[complaint.status]))
+
+
 def dossier(user: StaffUser, reference: str,
-            deps: Dependencies | None = None) -> StoredComplaint:
+            deps: Dependencies | None = None) -> Dossier:
     """Everything about one complaint."""
     deps = deps or get_dependencies()
     _require(deps, user, OFFICERS, "dossier_read", reference)
@@ -145,11 +156,11 @@ def dossier(user: StaffUser, reference: str,
     _log(deps, user, "dossier_read", reference, "allowed" if complaint else "not_found")
     if complaint is None:
         raise ComplaintNotFoundError(reference)
-    return complaint
+    return Dossier.of(complaint)
 
 
 def act(user: StaffUser, reference: str, action: StaffAction,
-        deps: Dependencies | None = None) -> StoredComplaint:
+        deps: Dependencies | None = None) -> Dossier:
     """Do one thing with a complaint, recorded in its history with who and when; refused
     with ChangedMeanwhileError when someone changed the dossier since `action.version`."""
     deps = deps or get_dependencies()
@@ -184,7 +195,7 @@ def act(user: StaffUser, reference: str, action: StaffAction,
     changed = deps.repository.get(reference)
     if changed is None:
         raise ComplaintNotFoundError(reference)
-    return changed
+    return Dossier.of(changed)
 
 
 _HISTORY: dict[str, Literal["assigned", "contact_made", "status", "note"]] = {

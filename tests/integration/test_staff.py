@@ -82,7 +82,9 @@ def test_staff_dossier_read_is_logged_and_the_beheerder_sees_who_read_it(
     reference = submit()
     dossier = invoke_staff(staff_event(f"{INBOX}/{reference}"))
     assert dossier["statusCode"] == 200
-    assert body_of(dossier)["complainant"]["name"] == "Sanne de Vries"
+    assert body_of(dossier)["complaint"]["complainant"]["name"] == "Sanne de Vries"
+    assert body_of(dossier)["next_statuses"] == ["in_behandeling", "ingetrokken",
+                                                 "niet_ontvankelijk"]
     # WHEN a beheerder asks, an hour later, who read it
     monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(hours=1))
     log = invoke_staff(staff_event(f"{INBOX}/{reference}/toegang", user="bram",
@@ -162,7 +164,7 @@ def test_staff_actions_are_recorded_with_who_and_when(
         answer = act(reference, version=version, **step)
         assert answer["statusCode"] == 200, answer["body"]
     # THEN the dossier shows the result and the history, with who and when
-    item = body_of(answer)
+    item = body_of(answer)["complaint"]
     assert item["assigned_to"] == "fenna" and item["status"] == "in_behandeling"
     assert item["contact_made_at"].startswith("2026-11-24") and item["version"] == 5
     assert [(h["action"], h["user"]) for h in item["history"]] == [
@@ -197,7 +199,7 @@ def test_staff_two_officers_changing_one_dossier_get_a_conflict_not_an_overwrite
     # THEN it is refused with a clear message, and the first change stands
     assert answer["statusCode"] == 409
     assert "Iemand anders heeft dit dossier net veranderd" in body_of(answer)["message"]
-    dossier = body_of(invoke_staff(staff_event(f"{INBOX}/{reference}")))
+    dossier = body_of(invoke_staff(staff_event(f"{INBOX}/{reference}")))["complaint"]
     assert dossier["assigned_to"] == "fenna" and dossier["version"] == 2
     assert any(e["outcome"] == "conflict" for e in access_entries(deps))
 

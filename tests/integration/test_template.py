@@ -247,7 +247,8 @@ def test_site_is_private_behind_cloudfront_with_security_headers(stack: dict[str
     assert security["ContentTypeOptions"]["Override"] is True
     assert security["ReferrerPolicy"]["ReferrerPolicy"] == "strict-origin-when-cross-origin"
     csp = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
-    assert "form-action 'self';" in csp and "connect-src 'self';" in csp
+    assert "form-action 'self';" in csp
+    assert "connect-src 'self' https://cognito-idp.${AWS::Region}.amazonaws.com;" in csp
     assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
 
 
@@ -307,7 +308,8 @@ def test_staff_routes_need_a_token_of_the_staff_pool_and_a_role_of_their_own(
     paths = api["Body"]["paths"]
     staff = {path: methods for path, methods in paths.items()
              if path.startswith("/api/staff/")}
-    assert set(staff) == {"/api/staff/klachten", "/api/staff/klachten/{reference}",
+    assert set(staff) == {"/api/staff/config", "/api/staff/klachten",
+                          "/api/staff/klachten/{reference}",
                           "/api/staff/klachten/{reference}/acties",
                           "/api/staff/klachten/{reference}/toegang"}
     # THEN each needs the JWT authorizer of the staff user pool (issuer) and its client
@@ -317,9 +319,11 @@ def test_staff_routes_need_a_token_of_the_staff_pool_and_a_role_of_their_own(
     assert authorizer["issuer"] == {
         "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}"}
     assert authorizer["audience"] == [{"Ref": "StaffUserPoolClient"}]
-    for methods in staff.values():
+    for path, methods in staff.items():
         for operation in methods.values():
-            assert operation["security"] == [{"StaffSignIn": []}]
+            # Only where to sign in is open to all
+            expected = None if path == "/api/staff/config" else [{"StaffSignIn": []}]
+            assert operation.get("security") == expected, path
     assert all("security" not in operation for operation in paths["/api/klachten"].values())
     # AND the pool takes no sign-ups and requires TOTP
     pool = resources_of(stack, "AWS::Cognito::UserPool")["StaffUserPool"]

@@ -1,0 +1,282 @@
+/* The behandelomgeving: sign in (password, then the TOTP code) with Cognito, then the inbox,
+   a dossier and its actions through the staff API. The API decides what may be done; this
+   page shows its answers and its Dutch messages. */
+(function () {
+  "use strict";
+
+  var API = "/api/staff";
+  var SIGN_IN_ERRORS = {
+    NotAuthorizedException: "Je e-mailadres of wachtwoord klopt niet.",
+    UserNotFoundException: "Je e-mailadres of wachtwoord klopt niet.",
+    CodeMismatchException: "De code klopt niet. Kijk in je app en probeer het opnieuw.",
+    ExpiredCodeException: "De code is verlopen. Vul de nieuwe code uit je app in."
+  };
+  var STATUS = {
+    ontvangen: "Ontvangen", in_behandeling: "In behandeling", bemiddeling: "Bemiddeling",
+    voorgelegd_aan_commissie: "Voorgelegd aan commissie", afgehandeld: "Afgehandeld",
+    ingetrokken: "Ingetrokken", niet_ontvankelijk: "Niet-ontvankelijk"
+  };
+  var ACTIONS = {assigned: "Toegewezen aan", contact_made: "Contact", status: "Status",
+                 note: "Notitie"};
+  var root, config, session, username, token, current, page;
+
+  function $(selector) { return root.querySelector(selector); }
+
+  function show(view) {
+    root.querySelectorAll("[data-kp-view]").forEach(function (section) {
+      section.hidden = section.getAttribute("data-kp-view") !== view;
+    });
+  }
+
+  function notice(message) {
+    var box = $("[data-kp-staff-notice]");
+    box.textContent = message || "";
+    box.hidden = !message;
+  }
+
+  function element(tag, text) {
+    var node = document.createElement(tag);
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function cognito(operation, body) {
+    return fetch(config.cognito_endpoint, {
+      method: "POST",
+      headers: {"Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": "AWSCognitoIdentityProviderService." + operation},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var type = String(data.__type || "").split("#").pop();
+          throw new Error(SIGN_IN_ERRORS[type] || "Inloggen lukte niet. Probeer het opnieuw.");
+        }
+        return data;
+      });
+    });
+  }
+
+  function api(path, body) {
+    return fetch(API + path, {
+      method: body ? "POST" : "GET",
+      headers: Object.assign({"Authorization": "Bearer " + token},
+                             body ? {"Content-Type": "application/json"} : {}),
+      body: body ? JSON.stringify(body) : undefined
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.status === 401) {
+          signOut();
+          throw new Error("Je bent uitgelogd. Log opnieuw in.");
+        }
+        if (!response.ok) {
+          throw new Error(data.message || "Er ging iets mis. Probeer het opnieuw.");
+        }
+        return data;
+      });
+    });
+  }
+
+  function signedIn(result) {
+    token = result.AuthenticationResult.IdToken;
+    sessionStorage.setItem("kp-staff-token", token);
+    sessionStorage.setItem("kp-staff-user", username);
+    start();
+  }
+
+  // A link to behandelomgeving/#KPZ-... (the notification's) opens that dossier.
+  function start() {
+    var groups = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")))
+      ["cognito:groups"] || [];
+    $("[data-kp-access-block]").hidden = groups.indexOf("beheerder") < 0;
+    var reference = decodeURIComponent(location.hash.slice(1));
+    if (/^KPZ-/.test(reference)) {
+      openDossier(reference);
+    } else {
+      loadInbox();
+    }
+  }
+
+  function signOut() {
+    token = null;
+    sessionStorage.removeItem("kp-staff-token");
+    show("signin");
+  }
+
+  function loadInbox(next) {
+    var status = $("[data-kp-status]").value;
+    var query = "?status=" + encodeURIComponent(status) +
+      (next ? "&page=" + encodeURIComponent(next) : "");
+    return api("/klachten" + query).then(function (data) {
+      var rows = $("[data-kp-rows]");
+      rows.textContent = "";
+      data.rows.forEach(function (row) {
+        var tr = element("tr");
+        var cell = element("td");
+        var link = element("a", row.reference);
+        link.href = "#" + row.reference;
+        link.addEventListener("click", function (event) {
+          event.preventDefault();
+          openDossier(row.reference);
+        });
+        cell.appendChild(link);
+        tr.appendChild(cell);
+        [row.provider_name, row.regeling_name || "onbekend", row.received_on,
+         row.contact_by + " (" + row.contact_due + ")"].forEach(function (text) {
+          tr.appendChild(element("td", text));
+        });
+        rows.appendChild(tr);
+      });
+      $("[data-kp-empty]").hidden = data.rows.length > 0;
+      page = data.next_page;
+      $("[data-kp-next]").hidden = !page;
+      show("inbox");
+    }).catch(function (error) { notice(error.message); });
+  }
+
+  function fact(list, term, value) {
+    list.appendChild(element("dt", term));
+    list.appendChild(element("dd", value));
+  }
+
+  function showDossier(data) {
+    var complaint = data.complaint;
+    current = complaint;
+    $("[data-kp-dossier-title]").textContent = "Dossier " + complaint.reference;
+    var facts = $("[data-kp-facts]");
+    facts.textContent = "";
+    fact(facts, "Soort", complaint.kind === "advies" ? "Vraag om advies" : "Klacht");
+    fact(facts, "Status", STATUS[complaint.status]);
+    fact(facts, "Zorgaanbieder", complaint.provider.name);
+    fact(facts, "Regeling", complaint.regeling ? complaint.regeling.name : "onbekend");
+    fact(facts, "Ontvangen", complaint.received_on);
+    fact(facts, "Contact uiterlijk", complaint.deadlines.contact_by +
+      (complaint.contact_made_at ? " (contact opgenomen)" : ""));
+    fact(facts, "Naam", complaint.complainant.name);
+    fact(facts, "E-mail", complaint.complainant.email);
+    fact(facts, "Telefoon", complaint.complainant.phone || "niet ingevuld");
+    fact(facts, "Contact via", complaint.complainant.contact_preference === "telefoon" ?
+      "telefoon" : "e-mail");
+    fact(facts, "Toegewezen aan", complaint.assigned_to || "niemand");
+    $("[data-kp-description]").textContent = complaint.complaint.description;
+    $("[data-kp-outcome]").textContent = complaint.complaint.desired_outcome;
+    var select = $("[data-kp-next-status]");
+    select.textContent = "";
+    data.next_statuses.forEach(function (status) {
+      var option = element("option", STATUS[status]);
+      option.value = status;
+      select.appendChild(option);
+    });
+    var history = $("[data-kp-history]");
+    history.textContent = "";
+    complaint.history.forEach(function (entry) {
+      history.appendChild(element("li", entry.at.slice(0, 16).replace("T", " ") + " · " +
+        entry.user + " · " + ACTIONS[entry.action] + ": " + entry.detail));
+    });
+    var emails = $("[data-kp-emails]");
+    emails.textContent = "";
+    Object.keys(complaint.emails).forEach(function (kind) {
+      var record = complaint.emails[kind];
+      emails.appendChild(element("li", kind + ": " + record.status +
+        (record.delivery ? " (" + record.delivery + ")" : "")));
+    });
+    $("[data-kp-access-list]").textContent = "";
+    show("dossier");
+  }
+
+  function openDossier(reference) {
+    notice("");
+    return api("/klachten/" + encodeURIComponent(reference)).then(function (data) {
+      showDossier(data);
+      $("[data-kp-dossier-title]").focus();
+    }).catch(function (error) { notice(error.message); });
+  }
+
+  function act(body) {
+    notice("");
+    body.version = current.version;
+    return api("/klachten/" + encodeURIComponent(current.reference) + "/acties", body)
+      .then(showDossier)
+      .catch(function (error) { notice(error.message); });
+  }
+
+  function setUp(found) {
+    root = found;
+    $("[data-kp-signin]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      notice("");
+      username = $("#staff-email").value;
+      cognito("InitiateAuth", {
+        AuthFlow: "USER_PASSWORD_AUTH", ClientId: config.client_id,
+        AuthParameters: {USERNAME: username, PASSWORD: $("#staff-password").value}
+      }).then(function (result) {
+        if (result.ChallengeName !== "SOFTWARE_TOKEN_MFA") {
+          throw new Error("Je account is nog niet klaar om in te loggen. Vraag de beheerder.");
+        }
+        session = result.Session;
+        show("code");
+        $("#staff-code").focus();
+      }).catch(function (error) { notice(error.message); });
+    });
+    $("[data-kp-code]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      notice("");
+      cognito("RespondToAuthChallenge", {
+        ChallengeName: "SOFTWARE_TOKEN_MFA", ClientId: config.client_id, Session: session,
+        ChallengeResponses: {USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: $("#staff-code").value}
+      }).then(signedIn).catch(function (error) { notice(error.message); });
+    });
+    $("[data-kp-status]").addEventListener("change", function () { loadInbox(); });
+    $("[data-kp-next]").addEventListener("click", function () { loadInbox(page); });
+    $("[data-kp-signout]").addEventListener("click", signOut);
+    $("[data-kp-back]").addEventListener("click", function (event) {
+      event.preventDefault();
+      loadInbox();
+    });
+    $("[data-kp-assign]").addEventListener("click", function () {
+      act({action: "assign", officer: username});
+    });
+    $("[data-kp-contact]").addEventListener("click", function () {
+      act({action: "contact_made"});
+    });
+    $("[data-kp-status-form]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      act({action: "status", status: $("[data-kp-next-status]").value});
+    });
+    $("[data-kp-note-form]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = $("#staff-note");
+      act({action: "note", text: text.value}).then(function () { text.value = ""; });
+    });
+    $("[data-kp-access]").addEventListener("click", function () {
+      api("/klachten/" + encodeURIComponent(current.reference) + "/toegang")
+        .then(function (entries) {
+          var list = $("[data-kp-access-list]");
+          list.textContent = "";
+          entries.forEach(function (entry) {
+            list.appendChild(element("li", entry.at.slice(0, 16).replace("T", " ") + " · " +
+              entry.user + " (" + entry.role + ") · " + entry.event + " · " +
+              entry.source_ip + " · " + entry.outcome));
+          });
+        }).catch(function (error) { notice(error.message); });
+    });
+    $("[data-kp-search]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      openDossier($("#staff-search").value.trim().toUpperCase());
+    });
+    token = sessionStorage.getItem("kp-staff-token");
+    username = sessionStorage.getItem("kp-staff-user");
+    fetch(API + "/config").then(function (response) {
+      if (!response.ok) { throw new Error("De behandelomgeving is hier niet ingericht."); }
+      return response.json();
+    }).then(function (found) {
+      config = found;
+      if (token) { start(); } else { show("signin"); }
+    }).catch(function (error) { notice(error.message); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var found = document.querySelector("[data-kp-staff]");
+    if (found) { setUp(found); }
+  });
+}());

@@ -1,0 +1,100 @@
+"""The behandelomgeving in Chromium: sign in with password and TOTP code, the inbox, a
+dossier and its actions, and who looked at it; no axe violations on its views."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+
+from playwright.sync_api import Page, expect
+
+from devserver.staff import LOCAL_ACCOUNTS, totp_code
+from tests.backend import complaint_body, new_address
+from tests.e2e.test_accessibility import violations
+from tests.local_product import LocalProduct
+
+OFFICER = "functionaris@klachtenportaal.local"
+ADMINISTRATOR = "beheerder@klachtenportaal.local"
+
+
+def submit(product: LocalProduct) -> str:
+    body = complaint_body(submission_id=str(uuid.uuid4()), email=new_address(),
+                          form_started_at=None)
+    body["form_started_at"] = 1_795_424_100_000
+    request = urllib.request.Request(product.url + "api/klachten", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as answer:
+        return str(json.loads(answer.read())["reference"])
+
+
+def sign_in(page: Page, product: LocalProduct, username: str, fragment: str = "") -> None:
+    page.goto(product.url + "behandelomgeving/" + fragment)
+    page.fill("#staff-email", username)
+    page.fill("#staff-password", LOCAL_ACCOUNTS[username][0])
+    page.click("[data-kp-signin] button[type=submit]")
+    page.fill("#staff-code", totp_code())
+    page.click("[data-kp-code] button[type=submit]")
+
+
+def test_behandelomgeving_officer_signs_in_with_mfa_and_works_a_complaint(
+        page: Page, product: LocalProduct) -> None:
+    # GIVEN a complaint that came in through the form
+    reference = submit(product)
+    # WHEN an officer signs in: a wrong code first, then the right one
+    page.goto(product.url + "behandelomgeving/")
+    assert violations(page) == []
+    page.fill("#staff-email", OFFICER)
+    page.fill("#staff-password", LOCAL_ACCOUNTS[OFFICER][0])
+    page.click("[data-kp-signin] button[type=submit]")
+    page.fill("#staff-code", "000000" if totp_code() != "000000" else "111111")
+    page.click("[data-kp-code] button[type=submit]")
+    expect(page.locator("[data-kp-staff-notice]")).to_contain_text("De code klopt niet")
+    page.fill("#staff-code", totp_code())
+    page.click("[data-kp-code] button[type=submit]")
+    # THEN the inbox shows complaints, the contact due first
+    expect(page.locator("[data-kp-rows] tr").first).to_be_visible()
+    assert violations(page) == []
+    # WHEN the officer opens the dossier by its kenmerk
+    page.fill("#staff-search", reference)
+    page.click("[data-kp-search] button[type=submit]")
+    # THEN everything the complainant sent is there
+    expect(page.locator("[data-kp-dossier-title]")).to_have_text(f"Dossier {reference}")
+    expect(page.locator("[data-kp-facts]")).to_contain_text("Sanne de Vries")
+    expect(page.locator("[data-kp-description]")).to_contain_text("kwam drie keer niet")
+    assert violations(page) == []
+    # WHEN the officer takes it on, records the call, moves it on and writes a note
+    page.click("[data-kp-assign]")
+    expect(page.locator("[data-kp-facts]")).to_contain_text(OFFICER)
+    page.click("[data-kp-contact]")
+    expect(page.locator("[data-kp-facts]")).to_contain_text("contact opgenomen")
+    page.select_option("[data-kp-next-status]", "in_behandeling")
+    page.click("[data-kp-status-form] button[type=submit]")
+    expect(page.locator("[data-kp-facts]")).to_contain_text("In behandeling")
+    page.fill("#staff-note", "Gebeld; ze wil eerst zelf met de aanbieder praten.")
+    page.click("[data-kp-note-form] button[type=submit]")
+    # THEN the history shows each step with who did it
+    history = page.locator("[data-kp-history] li")
+    expect(history).to_have_count(4)
+    expect(history.nth(3)).to_contain_text("Notitie: Gebeld")
+    expect(history.nth(0)).to_contain_text(OFFICER)
+    # AND an officer does not get to see who looked at the dossier
+    expect(page.locator("[data-kp-access-block]")).to_be_hidden()
+
+
+def test_behandelomgeving_beheerder_sees_who_looked_at_a_dossier(
+        page: Page, product: LocalProduct) -> None:
+    # GIVEN a complaint an officer has read
+    reference = submit(product)
+    sign_in(page, product, OFFICER, f"#{reference}")
+    expect(page.locator("[data-kp-dossier-title]")).to_have_text(f"Dossier {reference}")
+    page.evaluate("sessionStorage.clear()")
+    page.goto("about:blank")
+    # WHEN a beheerder opens the same dossier and asks who looked at it
+    sign_in(page, product, ADMINISTRATOR, f"#{reference}")
+    expect(page.locator("[data-kp-dossier-title]")).to_have_text(f"Dossier {reference}")
+    page.click("[data-kp-access]")
+    # THEN the officer's read is there, with role and outcome
+    entries = page.locator("[data-kp-access-list] li")
+    expect(entries.first).to_contain_text(f"{OFFICER} (klachtenfunctionaris) · dossier_read")
+    assert violations(page) == []
