@@ -28,6 +28,8 @@ class EmailRenderer:
             "contact_days": complaint.portal["contact_within_working_days"],
             "copy_url": self.site_url + copy_link(complaint, complaint.copy_link)
             if complaint.copy_link else None,
+            # Names the kenmerk only: the dossier opens after sign-in.
+            "dossier_url": f"{self.site_url}/behandelomgeving/#{complaint.reference}",
         }
         subject = self.env.get_template(f"{name}_subject.txt").render(context)
         return Email(

@@ -62,6 +62,7 @@ def test_behandelomgeving_officer_signs_in_with_mfa_and_works_a_complaint(
     expect(page.locator("[data-kp-dossier-title]")).to_have_text(f"Dossier {reference}")
     expect(page.locator("[data-kp-facts]")).to_contain_text("Sanne de Vries")
     expect(page.locator("[data-kp-description]")).to_contain_text("kwam drie keer niet")
+    expect(page.locator("[data-kp-emails]")).to_contain_text("Ontvangstbevestiging: verstuurd")
     assert violations(page) == []
     # WHEN the officer takes it on, records the call, moves it on and writes a note
     page.click("[data-kp-assign]")
@@ -96,5 +97,6 @@ def test_behandelomgeving_beheerder_sees_who_looked_at_a_dossier(
     page.click("[data-kp-access]")
     # THEN the officer's read is there, with role and outcome
     entries = page.locator("[data-kp-access-list] li")
-    expect(entries.first).to_contain_text(f"{OFFICER} (klachtenfunctionaris) · dossier_read")
+    expect(entries.first).to_contain_text(
+        f"{OFFICER} (klachtenfunctionaris) · dossier bekeken")
     assert violations(page) == []

@@ -97,6 +97,9 @@ def test_email_renderer_notification_holds_no_personal_data(
         assert personal not in email.subject + email.text + email.html, personal
     # AND it names the way of contact in words
     assert "(per e-mail)" in email.text and "(per e-mail)" in email.html
+    # AND it links to the dossier in the behandelomgeving
+    dossier = f"{SITE}behandelomgeving/#KPZ-ABCD-EFGH"
+    assert dossier in email.text and f'href="{dossier}"' in email.html
 
 
 def test_email_renderer_writes_every_subject_on_one_line(

@@ -18,6 +18,17 @@
   };
   var ACTIONS = {assigned: "Toegewezen aan", contact_made: "Contact", status: "Status",
                  note: "Notitie"};
+  var EMAILS = {confirmation: "Ontvangstbevestiging", notification: "Melding aan ons",
+                copy: "Kopie van de klacht"};
+  var SENDING = {pending: "wacht op een nieuwe poging", sending: "wordt verstuurd",
+                 sent: "verstuurd", failed: "niet verstuurd"};
+  var DELIVERY = {delivered: "afgeleverd", bounced: "niet afgeleverd",
+                  complained: "als spam gemeld", rejected: "geweigerd",
+                  delayed: "vertraagd"};
+  var EVENTS = {inbox: "lijst bekeken", dossier_read: "dossier bekeken",
+                dossier_change: "dossier gewijzigd", access_log_read: "toegang bekeken"};
+  var OUTCOMES = {allowed: "toegestaan", refused: "geweigerd", not_found: "niet gevonden",
+                  conflict: "tegelijk gewijzigd"};
   var root, config, session, username, token, current, page;
 
   function $(selector) { return root.querySelector(selector); }
@@ -177,8 +188,8 @@
     emails.textContent = "";
     Object.keys(complaint.emails).forEach(function (kind) {
       var record = complaint.emails[kind];
-      emails.appendChild(element("li", kind + ": " + record.status +
-        (record.delivery ? " (" + record.delivery + ")" : "")));
+      emails.appendChild(element("li", EMAILS[kind] + ": " + SENDING[record.status] +
+        (record.delivery ? " (" + DELIVERY[record.delivery] + ")" : "")));
     });
     $("[data-kp-access-list]").textContent = "";
     show("dossier");
@@ -255,8 +266,8 @@
           list.textContent = "";
           entries.forEach(function (entry) {
             list.appendChild(element("li", entry.at.slice(0, 16).replace("T", " ") + " · " +
-              entry.user + " (" + entry.role + ") · " + entry.event + " · " +
-              entry.source_ip + " · " + entry.outcome));
+              entry.user + " (" + entry.role + ") · " + EVENTS[entry.event] + " · " +
+              entry.source_ip + " · " + OUTCOMES[entry.outcome]));
           });
         }).catch(function (error) { notice(error.message); });
     });
