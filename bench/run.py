@@ -25,6 +25,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -682,6 +683,63 @@ def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 10
          "share of the in-process rate (median of the rounds'; lowest, highest)"], rows)
 
 
+def bench_inbox(complaints: int = 10_000, requests: int = 200) -> str:
+    """The behandelomgeving's inbox, first page, with `complaints` stored: the staff
+    function in-process against moto, as `make serve` runs it (the token check aside)."""
+    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                       "AWS_DEFAULT_REGION": "eu-west-1", "POWERTOOLS_METRICS_DISABLED": "true",
+                       "POWERTOOLS_LOG_LEVEL": "WARNING"})
+    import moto
+
+    with moto.mock_aws():
+        from complaint_form.dependencies import get_dependencies
+        from complaint_form.intake import new_complaint
+        from complaint_form.models import ComplaintRequest
+        from complaint_form.staff_app import lambda_handler
+
+        from devserver.backend import LambdaContext, create_aws_resources
+        from sitegen.loader import load_registry
+
+        get_dependencies.cache_clear()
+        deps = get_dependencies()
+        create_aws_resources(deps.settings)
+        registry = load_registry(REPO / "providers.yaml")
+        deps.use_registry(registry)
+        body = json.loads((REPO / "tests" / "events" / "complaint.json").read_text())
+        request = ComplaintRequest.model_validate(body)
+        provider = registry.provider(request.provider)
+        assert provider is not None
+        start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+        for number in range(complaints):
+            # Spread over the year, so the contact dates differ as they would.
+            now = start + timedelta(hours=number % 8000)
+            deps.repository.add(new_complaint(request, provider, registry,
+                                              reference=f"KPZ-BNCH-{number:05d}", now=now,
+                                              copy_link_days=7))
+        template = json.loads((REPO / "tests" / "events" / "http_api_v2.json").read_text())
+        event = {**template, "rawPath": "/api/staff/klachten", "body": "",
+                 "requestContext": {**template["requestContext"],
+                                    "http": {**template["requestContext"]["http"],
+                                             "method": "GET", "path": "/api/staff/klachten"},
+                                    "authorizer": {"jwt": {"claims": {
+                                        "email": "bench@klachtenportaal.local",
+                                        "cognito:groups": "[klachtenfunctionaris]"}}}}}
+        times = []
+        for number in range(requests + 10):
+            started = time.perf_counter()
+            response = lambda_handler(event, LambdaContext())
+            elapsed = time.perf_counter() - started
+            assert response["statusCode"] == 200, response
+            if number >= 10:
+                times.append(elapsed)
+        get_dependencies.cache_clear()
+    pct = statistics.quantiles(times, n=100)
+    return table(f"Inbox, first page of 50, with {complaints:,} complaints stored "
+                 f"({requests} requests, staff function with in-process moto)",
+                 ["p50 ms", "p95 ms"],
+                 [[f"{statistics.median(times) * 1000:.1f}", f"{pct[94] * 1000:.1f}"]])
+
+
 def _wait_for(url: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while True:
@@ -696,7 +754,7 @@ def _wait_for(url: str, seconds: float = 120) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--sizes", default="100,1000,5000,10000")
-    parser.add_argument("--only", default="build,rebuild,lambda,serve")
+    parser.add_argument("--only", default="build,rebuild,lambda,serve,inbox")
     parser.add_argument("--submissions", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args(argv)
@@ -717,6 +775,8 @@ def main(argv: list[str] | None = None) -> int:
                 parts.append(text)
                 if "serve" in only:
                     parts.append(bench_serve(args.submissions, args.clients, replay))
+        if "inbox" in only:
+            parts.append(bench_inbox())
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = "\n".join(parts)
