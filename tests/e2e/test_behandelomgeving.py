@@ -100,3 +100,38 @@ def test_behandelomgeving_beheerder_sees_who_looked_at_a_dossier(
     expect(entries.first).to_contain_text(
         f"{OFFICER} (klachtenfunctionaris) · dossier bekeken")
     assert violations(page) == []
+
+
+def tab_to(page: Page, selector: str, presses: int = 80) -> None:
+    """Press Tab until `selector` has the focus, as a keyboard user moves through a page."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement === document.querySelector(s)",
+                         selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def test_behandelomgeving_works_with_the_keyboard_only(page: Page,
+                                                       product: LocalProduct) -> None:
+    # GIVEN a complaint, and an officer who uses no mouse
+    reference = submit(product)
+    page.goto(product.url + "behandelomgeving/")
+    # WHEN the officer signs in, finds the complaint and takes it on with keys alone
+    tab_to(page, "#staff-email")
+    page.keyboard.type(OFFICER)
+    tab_to(page, "#staff-password")
+    page.keyboard.type(LOCAL_ACCOUNTS[OFFICER][0])
+    page.keyboard.press("Enter")
+    expect(page.locator("#staff-code")).to_be_focused()
+    page.keyboard.type(totp_code())
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-kp-rows] tr").first).to_be_visible()
+    tab_to(page, "#staff-search")
+    page.keyboard.type(reference)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-kp-dossier-title]")).to_be_focused()
+    tab_to(page, "[data-kp-assign]")
+    page.keyboard.press("Enter")
+    # THEN it is theirs
+    expect(page.locator("[data-kp-facts]")).to_contain_text(OFFICER)
