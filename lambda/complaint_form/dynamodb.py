@@ -39,6 +39,8 @@ BY_STATUS = "by-status"
 PENDING_EMAIL = "pending-email"
 # A claim older than this belongs to a worker that died mid-send; another may take over.
 CLAIM_TIMEOUT = timedelta(minutes=15)
+# What the behandelomgeving's actions change on a complaint.
+STAFF_FIELDS = {"status", "assigned_to", "contact_made_at", "judgement_on", "extension"}
 # A repeat of a submission comes within minutes (idempotency keeps a day): its marker, which
 # names only the kenmerk, goes after a week.
 MARKER_LIFETIME = timedelta(days=7)
@@ -383,20 +385,20 @@ class ComplaintRepository:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
     def change(self, complaint: StoredComplaint, version: int, entry: HistoryEntry) -> None:
-        """Save a staff change of `complaint` (status, assignment, contact, expiry) with its
+        """Save a staff change of `complaint` (its STAFF_FIELDS and expiry) with its
         history entry, if the stored complaint is still at `version`; ChangedMeanwhileError
         when someone else changed it since."""
+        # What a staff action may change; the rest of the complaint is as it was received.
+        staff_fields = complaint.model_dump(mode="json", include=STAFF_FIELDS)
         values: dict[str, Any] = {
             ":version": {"N": str(version)}, ":one": {"N": "1"},
-            ":status": {"S": complaint.status}, ":index": {"S": f"STATUS#{complaint.status}"},
+            ":index": {"S": f"STATUS#{complaint.status}"},
             ":entry": {"L": [_serializer.serialize(entry.model_dump(mode="json"))]},
             ":none": {"L": []},
-            ":assigned": _serializer.serialize(complaint.assigned_to),
-            ":contact": _serializer.serialize(complaint.contact_made_at.isoformat()
-                                              if complaint.contact_made_at else None)}
-        update = ("SET #status = :status, gsi2pk = :index, assigned_to = :assigned, "
-                  "contact_made_at = :contact, version = version + :one, "
-                  "history = list_append(if_not_exists(history, :none), :entry)")
+            **{f":{name}": _serializer.serialize(value) for name, value in staff_fields.items()}}
+        update = ("SET " + ", ".join(f"#{name} = :{name}" for name in staff_fields)
+                  + ", gsi2pk = :index, version = version + :one, "
+                    "history = list_append(if_not_exists(history, :none), :entry)")
         # Closed, it is deleted the retention period later; open, never.
         if complaint.expires_at is not None:
             update += ", expires_at = :expires"
@@ -406,7 +408,8 @@ class ComplaintRepository:
         try:
             self.client.update_item(
                 TableName=self.table_name, Key=_key(complaint.reference),
-                UpdateExpression=update, ExpressionAttributeNames={"#status": "status"},
+                UpdateExpression=update,
+                ExpressionAttributeNames={f"#{name}": name for name in staff_fields},
                 ConditionExpression="attribute_exists(pk) AND "
                                     "(version = :version OR (attribute_not_exists(version) "
                                     "AND :version = :one))",

@@ -340,12 +340,20 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 CLOSED = frozenset({"afgehandeld", "ingetrokken", "niet_ontvankelijk"})
 
 
+class Extension(StoredModel):
+    """The provider's once-only extension of its term for the judgement."""
+
+    notice_on: date = Field(description="Date of the provider's written notice.")
+    reason: str
+    until: date
+
+
 class HistoryEntry(StoredModel):
     """One thing a staff member did with the complaint."""
 
     at: datetime
     user: str
-    action: Literal["assigned", "contact_made", "status", "note"]
+    action: Literal["assigned", "contact_made", "status", "note", "judgement", "extension"]
     detail: str
 
 
@@ -383,6 +391,8 @@ class StoredComplaint(StoredModel):
                                         "version it was made on, so none is overwritten.")
     assigned_to: str | None = None
     contact_made_at: datetime | None = None
+    judgement_on: date | None = Field(None, description="When the provider gave its judgement.")
+    extension: Extension | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @property

@@ -28,6 +28,7 @@ from complaint_form.observability import logger, metrics
 from complaint_form.service import ComplaintNotFoundError
 from complaint_form.staff_service import (
     BadPageTokenError,
+    ExtensionNotPossibleError,
     NotAllowedError,
     StaffAction,
     StaffUser,
@@ -142,6 +143,8 @@ ANSWERS: dict[type[Exception], tuple[HTTPStatus, str]] = {
 def answer_error(error: Exception) -> Response[str]:
     """The answer to every exception a staff request raises."""
     found = next((answer for kind, answer in ANSWERS.items() if isinstance(error, kind)), None)
+    if isinstance(error, ExtensionNotPossibleError):
+        found = (HTTPStatus.UNPROCESSABLE_ENTITY, str(error))
     if found is None:
         frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
         logger.error("unexpected_error", error_type=type(error).__name__,

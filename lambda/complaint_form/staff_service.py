@@ -20,8 +20,10 @@ from complaint_form.models import (
     AMSTERDAM,
     CLOSED,
     TRANSITIONS,
+    Extension,
     HistoryEntry,
     OutcomeText,
+    PastDate,
     ShortText,
     Status,
     StoredComplaint,
@@ -69,8 +71,25 @@ class AddNote(BaseModel):
     text: OutcomeText
 
 
-StaffAction = Annotated[Assign | ContactMade | ChangeStatus | AddNote,
-                        Field(discriminator="action")]
+class RecordJudgement(BaseModel):
+    action: Literal["judgement"]
+    version: int
+    given_on: PastDate
+
+
+class RecordExtension(BaseModel):
+    action: Literal["extension"]
+    version: int
+    notice_on: PastDate
+    reason: OutcomeText
+
+
+StaffAction = Annotated[Assign | ContactMade | ChangeStatus | AddNote | RecordJudgement
+                        | RecordExtension, Field(discriminator="action")]
+
+
+class ExtensionNotPossibleError(Exception):
+    """The term cannot be extended (again, at all, or any more): the Dutch reason."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +201,12 @@ def act(user: StaffUser, reference: str, action: StaffAction,
         expires = int(now.timestamp()) + deps.settings.retention_days * 86_400
         changes = {"status": action.status, "expires_at": expires if closed else None}
         detail = f"{complaint.status} -> {action.status}"
+    elif isinstance(action, RecordJudgement):
+        changes, detail = {"judgement_on": action.given_on}, action.given_on.isoformat()
+    elif isinstance(action, RecordExtension):
+        extension = _extension(complaint, action)
+        changes = {"extension": extension}
+        detail = f"tot {extension.until.isoformat()}: {action.reason}"
     else:
         detail = action.text
     entry = HistoryEntry(at=now, user=user.username, action=_HISTORY[action.action],
@@ -198,8 +223,29 @@ def act(user: StaffUser, reference: str, action: StaffAction,
     return Dossier.of(changed)
 
 
-_HISTORY: dict[str, Literal["assigned", "contact_made", "status", "note"]] = {
-    "assign": "assigned", "contact_made": "contact_made", "status": "status", "note": "note"}
+_HISTORY: dict[str, Literal["assigned", "contact_made", "status", "note", "judgement",
+                            "extension"]] = {
+    "assign": "assigned", "contact_made": "contact_made", "status": "status", "note": "note",
+    "judgement": "judgement", "extension": "extension"}
+
+
+def _extension(complaint: StoredComplaint, action: RecordExtension) -> Extension:
+    """The once-only extension the regime allows, noticed in writing before the term ends;
+    its end computed at receipt from the regime's terms."""
+    from klachtenportaal.formatting import format_date
+
+    deadlines = complaint.deadlines
+    if complaint.extension is not None:
+        raise ExtensionNotPossibleError("De termijn is al eens verlengd. Dat kan maar één keer.")
+    if deadlines.judgement_by is None or deadlines.judgement_extended_by is None:
+        raise ExtensionNotPossibleError(
+            "Voor deze klacht is geen termijn met verlenging bekend.")
+    if action.notice_on > deadlines.judgement_by:
+        raise ExtensionNotPossibleError(
+            f"De verlenging moest uiterlijk {format_date(deadlines.judgement_by)} schriftelijk "
+            f"gemeld zijn.")
+    return Extension(notice_on=action.notice_on, reason=action.reason,
+                     until=deadlines.judgement_extended_by)
 
 
 def access_log(user: StaffUser, reference: str,

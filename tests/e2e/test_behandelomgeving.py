@@ -74,9 +74,16 @@ def test_behandelomgeving_officer_signs_in_with_mfa_and_works_a_complaint(
     expect(page.locator("[data-kp-facts]")).to_contain_text("In behandeling")
     page.fill("#staff-note", "Gebeld; ze wil eerst zelf met de aanbieder praten.")
     page.click("[data-kp-note-form] button[type=submit]")
-    # THEN the history shows each step with who did it
+    page.fill("#staff-extension-date", "2026-11-23")
+    page.fill("#staff-extension-reason", "De zorgaanbieder wil eerst de medewerker spreken.")
+    page.click("[data-kp-extension-form] button[type=submit]")
+    # THEN the new end date shows, and a second extension is refused in Dutch
+    expect(page.locator("[data-kp-facts]")).to_contain_text("(verlengd)")
+    page.click("[data-kp-extension-form] button[type=submit]")
+    expect(page.locator("[data-kp-staff-notice]")).to_contain_text("al eens verlengd")
+    # AND the history shows each step with who did it
     history = page.locator("[data-kp-history] li")
-    expect(history).to_have_count(4)
+    expect(history).to_have_count(5)
     expect(history.nth(3)).to_contain_text("Notitie: Gebeld")
     expect(history.nth(0)).to_contain_text(OFFICER)
     # AND an officer does not get to see who looked at the dossier

@@ -211,3 +211,36 @@ def test_staff_actions_are_refused_for_the_wrong_role_and_unknown_complaints(
                                       body={"action": "contact_made", "version": 1}))
     assert answer["statusCode"] == 403
     assert act("KPZ-2222-2222", version=1, action="contact_made")["statusCode"] == 404
+
+
+def test_staff_records_the_judgement_and_the_once_only_extension(deps: Dependencies) -> None:
+    # GIVEN a Wkkgz complaint received on Monday 23 November 2026 (judgement due on 4 January
+    # 2027, after the one extension the terms allow on 1 February 2027)
+    reference = submit()
+    # WHEN the provider's written notice of an extension, dated before the term ends, is
+    # recorded
+    answer = act(reference, version=1, action="extension", notice_on="2026-11-23",
+                 reason="Wij willen eerst de betrokken medewerker spreken.")
+    # THEN the new end date is the one computed from the terms
+    assert answer["statusCode"] == 200, answer["body"]
+    complaint = body_of(answer)["complaint"]
+    assert complaint["extension"]["until"] == "2027-02-01"
+    # AND a second extension is refused, in Dutch
+    again = act(reference, version=2, action="extension", notice_on="2026-11-23",
+                reason="Nog meer tijd nodig.")
+    assert again["statusCode"] == 422
+    assert body_of(again)["message"] == "De termijn is al eens verlengd. Dat kan maar één keer."
+    # AND the judgement is recorded with its date
+    judged = act(reference, version=2, action="judgement", given_on="2026-11-23")
+    assert body_of(judged)["complaint"]["judgement_on"] == "2026-11-23"
+    assert [h["action"] for h in body_of(judged)["complaint"]["history"]] == [
+        "extension", "judgement"]
+
+
+def test_staff_extension_is_refused_where_the_term_does_not_allow_it(deps: Dependencies) -> None:
+    # GIVEN a complaint whose term starts at the provider (no end date known here)
+    burger = submit(provider="burgercoaching", regeling=None)
+    answer = act(burger, version=1, action="extension", notice_on="2026-11-23",
+                 reason="Drukte.")
+    assert answer["statusCode"] == 422
+    assert "geen termijn met verlenging bekend" in body_of(answer)["message"]

@@ -17,7 +17,8 @@
     ingetrokken: "Ingetrokken", niet_ontvankelijk: "Niet-ontvankelijk"
   };
   var ACTIONS = {assigned: "Toegewezen aan", contact_made: "Contact", status: "Status",
-                 note: "Notitie"};
+                 note: "Notitie", judgement: "Oordeel ontvangen",
+                 extension: "Termijn verlengd"};
   var EMAILS = {confirmation: "Ontvangstbevestiging", notification: "Melding aan ons",
                 copy: "Kopie van de klacht"};
   var SENDING = {pending: "wacht op een nieuwe poging", sending: "wordt verstuurd",
@@ -163,6 +164,13 @@
     fact(facts, "Ontvangen", complaint.received_on);
     fact(facts, "Contact uiterlijk", complaint.deadlines.contact_by +
       (complaint.contact_made_at ? " (contact opgenomen)" : ""));
+    if (complaint.deadlines.judgement_by) {
+      fact(facts, "Oordeel zorgaanbieder uiterlijk", complaint.extension ?
+        complaint.extension.until + " (verlengd)" : complaint.deadlines.judgement_by);
+    }
+    if (complaint.judgement_on) {
+      fact(facts, "Oordeel ontvangen", complaint.judgement_on);
+    }
     fact(facts, "Naam", complaint.complainant.name);
     fact(facts, "E-mail", complaint.complainant.email);
     fact(facts, "Telefoon", complaint.complainant.phone || "niet ingevuld");
@@ -253,6 +261,15 @@
     $("[data-kp-status-form]").addEventListener("submit", function (event) {
       event.preventDefault();
       act({action: "status", status: $("[data-kp-next-status]").value});
+    });
+    $("[data-kp-judgement-form]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      act({action: "judgement", given_on: $("#staff-judgement").value});
+    });
+    $("[data-kp-extension-form]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      act({action: "extension", notice_on: $("#staff-extension-date").value,
+           reason: $("#staff-extension-reason").value});
     });
     $("[data-kp-note-form]").addEventListener("submit", function (event) {
       event.preventDefault();
