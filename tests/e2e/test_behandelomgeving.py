@@ -142,3 +142,17 @@ def test_behandelomgeving_works_with_the_keyboard_only(page: Page,
     page.keyboard.press("Enter")
     # THEN it is theirs
     expect(page.locator("[data-kp-facts]")).to_contain_text(OFFICER)
+
+
+def test_behandelomgeving_signs_out_after_a_quarter_of_an_hour_without_activity(
+        page: Page, product: LocalProduct) -> None:
+    # GIVEN a signed-in officer on a page whose clock the test moves
+    page.clock.install()
+    sign_in(page, product, OFFICER)
+    expect(page.locator("[data-kp-view=inbox]")).to_be_visible()
+    # WHEN sixteen minutes pass without a key or a click
+    page.clock.run_for("16:00")
+    # THEN the officer is signed out, and told why
+    expect(page.locator("#staff-email")).to_be_visible()
+    expect(page.locator("[data-kp-staff-notice]")).to_contain_text("een kwartier niets")
+    assert page.evaluate("sessionStorage.getItem('kp-staff-token')") is None

@@ -30,7 +30,10 @@
                 dossier_change: "dossier gewijzigd", access_log_read: "toegang bekeken"};
   var OUTCOMES = {allowed: "toegestaan", refused: "geweigerd", not_found: "niet gevonden",
                   conflict: "tegelijk gewijzigd"};
-  var root, config, session, username, token, current, page;
+  // A session ends after a quarter of an hour without a key or a click (and the token
+  // itself after an hour).
+  var IDLE_MS = 15 * 60 * 1000;
+  var root, config, session, username, token, current, page, idleTimer;
 
   function $(selector) { return root.querySelector(selector); }
 
@@ -113,6 +116,16 @@
     token = null;
     sessionStorage.removeItem("kp-staff-token");
     show("signin");
+  }
+
+  function stillHere() {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(function () {
+      if (token) {
+        signOut();
+        notice("Je bent uitgelogd omdat je een kwartier niets hebt gedaan. Log opnieuw in.");
+      }
+    }, IDLE_MS);
   }
 
   function loadInbox(next) {
@@ -292,6 +305,10 @@
       event.preventDefault();
       openDossier($("#staff-search").value.trim().toUpperCase());
     });
+    ["keydown", "click"].forEach(function (name) {
+      document.addEventListener(name, stillHere);
+    });
+    stillHere();
     token = sessionStorage.getItem("kp-staff-token");
     username = sessionStorage.getItem("kp-staff-user");
     fetch(API + "/config").then(function (response) {
