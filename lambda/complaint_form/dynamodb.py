@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -114,6 +115,40 @@ def _submission_key(submission_id: str) -> dict[str, Any]:
 
 # Providers that deliver every spelling of one address to one mailbox.
 _DOTS_IGNORED = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What the inbox narrows a status down to; each one left out (None) takes all."""
+
+    provider: str | None = None
+    regeling: str | None = None
+    officer: str | None = None
+    # Contact due before `today` and not yet made.
+    overdue_on: date | None = None
+
+    @property
+    def _parts(self) -> list[tuple[str, dict[str, Any]]]:
+        parts: list[tuple[str, dict[str, Any]]] = []
+        if self.provider:
+            parts.append(("provider_slug = :provider", {":provider": {"S": self.provider}}))
+        if self.regeling:
+            parts.append(("regeling_key = :regeling", {":regeling": {"S": self.regeling}}))
+        if self.officer:
+            parts.append(("assigned_to = :officer", {":officer": {"S": self.officer}}))
+        if self.overdue_on:
+            parts.append(("deadlines.contact_by < :today AND (attribute_not_exists("
+                          "contact_made_at) OR attribute_type(contact_made_at, :null))",
+                          {":today": {"S": self.overdue_on.isoformat()}, ":null": {"S": "NULL"}}))
+        return parts
+
+    @property
+    def expression(self) -> str:
+        return " AND ".join(f"({part})" for part, _ in self._parts)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {name: value for _, values in self._parts for name, value in values.items()}
 
 
 def _address_key(address: str, day: date) -> dict[str, Any]:
@@ -437,23 +472,32 @@ class ComplaintRepository:
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
-    def by_status(self, status: str, limit: int,
-                  after: dict[str, Any] | None = None) -> tuple[list[StoredComplaint],
-                                                               dict[str, Any] | None]:
-        """One page of the complaints with `status`, the contact due first; and where the
-        next page starts (None on the last)."""
+    def by_status(self, status: str, limit: int, after: dict[str, Any] | None = None,
+                  filters: InboxFilters | None = None,
+                  ) -> tuple[list[StoredComplaint], dict[str, Any] | None]:
+        """One page of the complaints with `status`, the contact due first, that meet
+        `filters`; and where the next page starts (None on the last). DynamoDB filters
+        after it reads a page, so a page is read on until it is full (or the index ends)."""
         arguments: dict[str, Any] = {
-            "TableName": self.table_name, "IndexName": BY_STATUS, "Limit": limit,
+            "TableName": self.table_name, "IndexName": BY_STATUS,
             "KeyConditionExpression": "gsi2pk = :status",
             "ExpressionAttributeValues": {":status": {"S": f"STATUS#{status}"}}}
-        if after:
-            arguments["ExclusiveStartKey"] = after
-        try:
-            answer = self.client.query(**arguments)
-        except ClientError as exc:
-            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
-        return ([_from_item(item) for item in answer.get("Items", [])],
-                answer.get("LastEvaluatedKey"))
+        if filters is not None and filters.expression:
+            arguments["FilterExpression"] = filters.expression
+            arguments["ExpressionAttributeValues"] |= filters.values
+        found: list[StoredComplaint] = []
+        while True:
+            if after:
+                arguments["ExclusiveStartKey"] = after
+            arguments["Limit"] = limit - len(found)
+            try:
+                answer = self.client.query(**arguments)
+            except ClientError as exc:
+                raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+            found += [_from_item(item) for item in answer.get("Items", [])]
+            after = answer.get("LastEvaluatedKey")
+            if len(found) >= limit or not after:
+                return found, after
 
     def with_pending_email(self) -> Iterator[StoredComplaint]:
         """Complaints with an e-mail still to send (a scan of the sparse index)."""

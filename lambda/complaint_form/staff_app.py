@@ -21,7 +21,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from complaint_form.dependencies import get_dependencies
-from complaint_form.dynamodb import ChangedMeanwhileError, StorageUnavailableError
+from complaint_form.dynamodb import (
+    ChangedMeanwhileError,
+    InboxFilters,
+    StorageUnavailableError,
+)
 from complaint_form.headers import SECURITY_HEADERS, through_the_site
 from complaint_form.models import ErrorResponse, Status
 from complaint_form.observability import logger, metrics
@@ -96,8 +100,13 @@ def get_config() -> Response[str]:
 @app.get(STAFF_PATH, summary="Inbox: one page of the complaints with a status, contact due "
                              "first")
 def get_inbox(status: Annotated[Status, Query()] = "ontvangen",
-              page: Annotated[str | None, Query(max_length=2000)] = None) -> Response[str]:
-    return _json(inbox(_user(), status, page))
+              page: Annotated[str | None, Query(max_length=2000)] = None,
+              provider: Annotated[str | None, Query(max_length=200)] = None,
+              regeling: Annotated[str | None, Query(max_length=200)] = None,
+              officer: Annotated[str | None, Query(max_length=254)] = None,
+              overdue: Annotated[bool, Query()] = False) -> Response[str]:
+    filters = InboxFilters(provider=provider, regeling=regeling, officer=officer)
+    return _json(inbox(_user(), status, page, filters, overdue=overdue))
 
 
 @app.get(f"{STAFF_PATH}/<reference>", summary="Dossier: everything about one complaint")

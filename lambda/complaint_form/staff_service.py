@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from complaint_form.audit import AccessEntry, AccessEvent, Outcome
 from complaint_form.dependencies import Dependencies, get_dependencies
-from complaint_form.dynamodb import ChangedMeanwhileError
+from complaint_form.dynamodb import ChangedMeanwhileError, InboxFilters
 from complaint_form.models import (
     AMSTERDAM,
     CLOSED,
@@ -137,16 +137,20 @@ def _require(deps: Dependencies, user: StaffUser, roles: frozenset[str], event: 
 
 
 def inbox(user: StaffUser, status: str, page: str | None = None,
+          filters: InboxFilters | None = None, *, overdue: bool = False,
           deps: Dependencies | None = None) -> InboxPage:
-    """One page of the complaints with `status`, the contact due first."""
+    """One page of the complaints with `status`, the contact due first; narrowed by
+    `filters`, and to those whose contact is overdue when `overdue`."""
     from klachtenportaal.deadlines import working_days_left
     from klachtenportaal.formatting import format_days_left
 
     deps = deps or get_dependencies()
     _require(deps, user, OFFICERS, "inbox", None)
     _log(deps, user, "inbox", None, "allowed")
-    complaints, after = deps.repository.by_status(status, PAGE_SIZE, _decode(page))
     today = deps.clock().astimezone(AMSTERDAM).date()
+    if overdue:
+        filters = replace(filters or InboxFilters(), overdue_on=today)
+    complaints, after = deps.repository.by_status(status, PAGE_SIZE, _decode(page), filters)
     return InboxPage(rows=[InboxRow(
         reference=c.reference, kind=c.kind, provider_name=c.provider_name,
         regeling_name=c.regeling_name, received_on=c.received_on, status=c.status,

@@ -55,6 +55,13 @@ def test_behandelomgeving_officer_signs_in_with_mfa_and_works_a_complaint(
     # THEN the inbox shows complaints, the contact due first
     expect(page.locator("[data-kp-rows] tr").first).to_be_visible()
     assert violations(page) == []
+    # AND the filters narrow it: this provider, this regime
+    page.fill("#staff-filter-provider", "dragon-coaching")
+    page.select_option("#staff-filter-regeling", "wkkgz")
+    page.click("[data-kp-filters] button[type=submit]")
+    # (the shared local product may hold hundreds: the new one need not be on page 1)
+    expect(page.locator("[data-kp-rows] tr").first).to_contain_text("Dragon Coaching")
+    expect(page.locator("[data-kp-rows]")).not_to_contain_text("Zorgkracht 12")
     # WHEN the officer opens the dossier by its kenmerk
     page.fill("#staff-search", reference)
     page.click("[data-kp-search] button[type=submit]")

@@ -239,8 +239,32 @@ def test_staff_records_the_judgement_and_the_once_only_extension(deps: Dependenc
 
 def test_staff_extension_is_refused_where_the_term_does_not_allow_it(deps: Dependencies) -> None:
     # GIVEN a complaint whose term starts at the provider (no end date known here)
-    burger = submit(provider="burgercoaching", regeling=None)
-    answer = act(burger, version=1, action="extension", notice_on="2026-11-23",
+    zorgkracht = submit(provider="burgercoaching", regeling=None)
+    answer = act(zorgkracht, version=1, action="extension", notice_on="2026-11-23",
                  reason="Drukte.")
     assert answer["statusCode"] == 422
     assert "geen termijn met verlenging bekend" in body_of(answer)["message"]
+
+
+def test_staff_inbox_narrows_by_provider_regime_officer_and_overdue(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN complaints about two providers under two regimes, one of them assigned
+    dragon, zorgkracht = submit(), submit(provider="zorgkracht-12", regeling="jeugdwet")
+    assert act(dragon, version=1, action="assign", officer="fenna")["statusCode"] == 200
+
+    def listed(**query: str) -> set[str]:
+        rows = body_of(invoke_staff(staff_event(INBOX, query=query)))["rows"]
+        return {row["reference"] for row in rows}
+
+    # THEN each filter narrows the list
+    assert listed() == {dragon, zorgkracht}
+    assert listed(provider="zorgkracht-12") == {zorgkracht}
+    assert listed(regeling="wkkgz") == {dragon}
+    assert listed(officer="fenna") == {dragon}
+    # AND overdue: nothing yet on the day of receipt; both once their contact date passed,
+    # until contact is recorded
+    assert listed(overdue="true") == set()
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=10))
+    assert listed(overdue="true") == {dragon, zorgkracht}
+    assert act(dragon, version=2, action="contact_made")["statusCode"] == 200
+    assert listed(overdue="true") == {zorgkracht}

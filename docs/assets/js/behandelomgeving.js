@@ -129,9 +129,11 @@
   }
 
   function loadInbox(next) {
-    var status = $("[data-kp-status]").value;
-    var query = "?status=" + encodeURIComponent(status) +
+    var query = "?status=" + encodeURIComponent($("[data-kp-status]").value) +
       (next ? "&page=" + encodeURIComponent(next) : "");
+    new FormData($("[data-kp-filters]")).forEach(function (value, name) {
+      if (value) { query += "&" + name + "=" + encodeURIComponent(value); }
+    });
     return api("/klachten" + query).then(function (data) {
       var rows = $("[data-kp-rows]");
       rows.textContent = "";
@@ -259,6 +261,10 @@
       }).then(signedIn).catch(function (error) { notice(error.message); });
     });
     $("[data-kp-status]").addEventListener("change", function () { loadInbox(); });
+    $("[data-kp-filters]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      loadInbox();
+    });
     $("[data-kp-next]").addEventListener("click", function () { loadInbox(page); });
     $("[data-kp-signout]").addEventListener("click", signOut);
     $("[data-kp-back]").addEventListener("click", function (event) {
