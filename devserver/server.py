@@ -35,6 +35,8 @@ from sitegen.loader import RegistryError, RegistryLoader
 SIGN_IN_OPERATIONS = frozenset({"InitiateAuth", "RespondToAuthChallenge",
                                 "AssociateSoftwareToken", "VerifySoftwareToken"})
 API_PREFIX = "/api/"
+# CloudFront tells the origin the viewer's address in this header (a client cannot set it).
+VIEWER_ADDRESS = "cloudfront-viewer-address"
 STAFF_PREFIX = "/api/staff/"
 # The one staff route without the authorizer (infra/template.yaml): where to sign in.
 STAFF_CONFIG = "/api/staff/config"
@@ -146,8 +148,10 @@ class Handler(SimpleHTTPRequestHandler):
             return
         # As CloudFront does: the origin secret replaces any header of that name.
         sent = {name: value for name, value in self.headers.items()
-                if name.lower() != ORIGIN_HEADER}
+                if name.lower() not in (ORIGIN_HEADER, VIEWER_ADDRESS)}
         sent[ORIGIN_HEADER] = os.environ["ORIGIN_SECRET"]
+        host, port = self.client_address[:2]
+        sent[VIEWER_ADDRESS] = f"{host}:{port}"
         event = to_event(self.command, self.path, sent, body, self.client_address[0])
         if self.path.startswith(STAFF_PREFIX) and self.path != STAFF_CONFIG:
             claims = self._signed_in()
@@ -175,7 +179,8 @@ class Handler(SimpleHTTPRequestHandler):
                   if scheme.lower() == "bearer" else None)
         if claims is None:
             return None
-        return {name: f"[{' '.join(value)}]" if isinstance(value, list) else str(value)
+        return {name: f"[{' '.join(value)}]" if isinstance(value, list)
+                else str(value).lower() if isinstance(value, bool) else str(value)
                 for name, value in claims.items()}
 
     def _too_many_posts(self) -> None:

@@ -86,12 +86,14 @@ def staff_event(path: str, user: str | None = "fenna", groups: str = "[klachtenf
     event = http_event("POST" if body is not None else "GET", path,
                        body=json.dumps(body) if body is not None else "",
                        content_type="application/json" if body is not None else None,
-                       headers={"x-forwarded-for": "203.0.113.7"})
+                       headers={"cloudfront-viewer-address": "203.0.113.7:50312",
+                                "x-forwarded-for": "6.6.6.6"})
     event["rawQueryString"] = urlencode(query or {})
     event["queryStringParameters"] = query or None
     if user is not None:
         event["requestContext"]["authorizer"] = {"jwt": {
-            "claims": {"cognito:username": user, "cognito:groups": groups},
+            "claims": {"sub": f"sub-of-{user}", "token_use": "id", "email": user,
+                       "email_verified": "true", "cognito:groups": groups},
             "scopes": None}}
     return event
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from botocore.exceptions import ClientError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from complaint_form.dynamodb import StorageUnavailableError
 
@@ -29,7 +29,8 @@ class AccessEntry(BaseModel):
     event: AccessEvent
     at: datetime
     reference: str | None
-    user: str
+    user_id: str = Field(description="The user's `sub` in the staff pool: never changes.")
+    user: str = Field(description="The user's verified e-mail address at the time.")
     role: str
     source_ip: str
     outcome: Outcome

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 
 from complaint_form.models import (
     FIRST_EMAILS,
@@ -41,6 +41,9 @@ PENDING_EMAIL = "pending-email"
 # A claim older than this belongs to a worker that died mid-send; another may take over.
 CLAIM_TIMEOUT = timedelta(minutes=15)
 # What the behandelomgeving's actions change on a complaint.
+# A filtered inbox page reads on until it is full, but no further than this many reads
+# (the page is then shorter, and the next one starts where this one stopped).
+MAX_READS_PER_PAGE = 10
 STAFF_FIELDS = {"status", "assigned_to", "contact_made_at", "judgement_on", "extension"}
 # A repeat of a submission comes within minutes (idempotency keeps a day): its marker, which
 # names only the kenmerk, goes after a week.
@@ -64,6 +67,10 @@ class EmailAlreadyClaimedError(Exception):
 
 class CopyAlreadyConfirmedError(Exception):
     """The address of this complaint was confirmed before: the copy is sent or on its way."""
+
+
+class PageKeyInvalidError(Exception):
+    """The key a page should start from is not one DynamoDB gave."""
 
 
 class ChangedMeanwhileError(Exception):
@@ -486,18 +493,23 @@ class ComplaintRepository:
             arguments["FilterExpression"] = filters.expression
             arguments["ExpressionAttributeValues"] |= filters.values
         found: list[StoredComplaint] = []
-        while True:
+        for _ in range(MAX_READS_PER_PAGE):
             if after:
                 arguments["ExclusiveStartKey"] = after
-            arguments["Limit"] = limit - len(found)
+            arguments["Limit"] = limit
             try:
                 answer = self.client.query(**arguments)
+            except ParamValidationError as exc:
+                raise PageKeyInvalidError from exc
             except ClientError as exc:
+                if exc.response["Error"]["Code"] == "ValidationException" and after:
+                    raise PageKeyInvalidError from exc
                 raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
             found += [_from_item(item) for item in answer.get("Items", [])]
             after = answer.get("LastEvaluatedKey")
             if len(found) >= limit or not after:
-                return found, after
+                break
+        return found, after
 
     def with_pending_email(self) -> Iterator[StoredComplaint]:
         """Complaints with an e-mail still to send (a scan of the sparse index)."""

@@ -53,21 +53,24 @@ class NotSignedInError(Exception):
 
 
 def _user() -> StaffUser:
+    """Who asks, from the ID token's claims the authorizer handed over: identified by `sub`
+    (which never changes) with the verified e-mail address beside it; and from where."""
     claims = app.current_event.request_context.authorizer.jwt_claim or {}
-    # With e-mail addresses as user names, cognito:username is an opaque id: the access log
-    # and the history name the person by address.
-    username = claims.get("email") or claims.get("cognito:username")
-    if not username:
+    # The authorizer also lets access tokens through; only an ID token names the person. Users
+    # cannot change their address themselves (the pool's client), and a change made for
+    # them counts once verified (the pool).
+    if claims.get("token_use") != "id" or not claims.get("sub"):
         raise NotSignedInError
     # The authorizer hands a list claim over as one string: "[klachtenfunctionaris beheerder]".
     groups = claims.get("cognito:groups", "")
     if isinstance(groups, str):
         groups = groups.strip("[]").replace(",", " ").split()
-    # Behind CloudFront the caller is CloudFront; it appends the viewer's address last.
-    forwarded = str(app.current_event.headers.get("x-forwarded-for", ""))
-    source_ip = (forwarded.split(",")[-1].strip() if forwarded
+    # CloudFront sets the viewer's address ("ip:port"); a client cannot.
+    viewer = str(app.current_event.headers.get("cloudfront-viewer-address", ""))
+    source_ip = (viewer.rsplit(":", 1)[0] if viewer
                  else app.current_event.request_context.http.source_ip)
-    return StaffUser(username=str(username), groups=frozenset(groups), source_ip=source_ip)
+    return StaffUser(user_id=str(claims["sub"]), username=str(claims.get("email", "")),
+                     groups=frozenset(groups), source_ip=source_ip)
 
 
 def _json(model: BaseModel | list[Any], status: HTTPStatus = HTTPStatus.OK) -> Response[str]:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from complaint_form.audit import AccessEntry, AccessEvent, Outcome
 from complaint_form.dependencies import Dependencies, get_dependencies
-from complaint_form.dynamodb import ChangedMeanwhileError, InboxFilters
+from complaint_form.dynamodb import ChangedMeanwhileError, InboxFilters, PageKeyInvalidError
 from complaint_form.models import (
     AMSTERDAM,
     CLOSED,
@@ -24,7 +24,6 @@ from complaint_form.models import (
     HistoryEntry,
     OutcomeText,
     PastDate,
-    ShortText,
     Status,
     StoredComplaint,
 )
@@ -48,38 +47,43 @@ class TransitionNotAllowedError(Exception):
     """The complaint cannot go from its status to the one asked for."""
 
 
+# The dossier version a change was made on (DynamoDB numbers are bounded).
+Version = Annotated[int, Field(ge=1, le=2**31)]
+
+
 class Assign(BaseModel):
+    """Take the complaint on: it is assigned to the signed-in officer."""
+
     action: Literal["assign"]
-    version: int
-    officer: ShortText
+    version: Version
 
 
 class ContactMade(BaseModel):
     action: Literal["contact_made"]
-    version: int
+    version: Version
 
 
 class ChangeStatus(BaseModel):
     action: Literal["status"]
-    version: int
+    version: Version
     status: Status
 
 
 class AddNote(BaseModel):
     action: Literal["note"]
-    version: int
+    version: Version
     text: OutcomeText
 
 
 class RecordJudgement(BaseModel):
     action: Literal["judgement"]
-    version: int
+    version: Version
     given_on: PastDate
 
 
 class RecordExtension(BaseModel):
     action: Literal["extension"]
-    version: int
+    version: Version
     notice_on: PastDate
     reason: OutcomeText
 
@@ -96,6 +100,7 @@ class ExtensionNotPossibleError(Exception):
 class StaffUser:
     """Who asks, as the JWT authorizer vouched for them, and from where."""
 
+    user_id: str
     username: str
     groups: frozenset[str]
     source_ip: str
@@ -125,7 +130,7 @@ class InboxPage(BaseModel):
 def _log(deps: Dependencies, user: StaffUser, event: AccessEvent, reference: str | None,
          outcome: Outcome) -> None:
     deps.access_log.write(AccessEntry(event=event, at=deps.clock(), reference=reference,
-                                      user=user.username, role=user.role,
+                                      user_id=user.user_id, user=user.username, role=user.role,
                                       source_ip=user.source_ip, outcome=outcome))
 
 
@@ -150,7 +155,11 @@ def inbox(user: StaffUser, status: str, page: str | None = None,
     today = deps.clock().astimezone(AMSTERDAM).date()
     if overdue:
         filters = replace(filters or InboxFilters(), overdue_on=today)
-    complaints, after = deps.repository.by_status(status, PAGE_SIZE, _decode(page), filters)
+    try:
+        complaints, after = deps.repository.by_status(status, PAGE_SIZE, _decode(page),
+                                                      filters)
+    except PageKeyInvalidError as exc:
+        raise BadPageTokenError from exc
     return InboxPage(rows=[InboxRow(
         reference=c.reference, kind=c.kind, provider_name=c.provider_name,
         regeling_name=c.regeling_name, received_on=c.received_on, status=c.status,
@@ -159,15 +168,23 @@ def inbox(user: StaffUser, status: str, page: str | None = None,
         for c in complaints], next_page=_encode(after))
 
 
-class Dossier(BaseModel):
-    """Everything about one complaint, and the statuses it may go to from here."""
+# What staff do not need of a stored complaint: the secrets of its pages and links, its
+# submission id, and what SES said when a send failed.
+_NOT_FOR_STAFF: dict[str, Any] = {"page_secret": True, "submission_id": True,
+                                  "copy_link": {"secret"},
+                                  "emails": {"__all__": {"last_error", "message_id"}}}
 
-    complaint: StoredComplaint
+
+class Dossier(BaseModel):
+    """Everything staff need of one complaint, and the statuses it may go to from here."""
+
+    complaint: dict[str, Any]
     next_statuses: list[Status]
 
     @classmethod
     def of(cls, complaint: StoredComplaint) -> Dossier:
-        return cls(complaint=complaint, next_statuses=sorted(TRANSITIONS[complaint.status]))
+        return cls(complaint=complaint.model_dump(mode="json", exclude=_NOT_FOR_STAFF),
+                   next_statuses=sorted(TRANSITIONS[complaint.status]))
 
 
 def dossier(user: StaffUser, reference: str,
@@ -195,11 +212,12 @@ def act(user: StaffUser, reference: str, action: StaffAction,
     now = deps.clock()
     changes: dict[str, Any] = {}
     if isinstance(action, Assign):
-        changes, detail = {"assigned_to": action.officer}, action.officer
+        changes, detail = {"assigned_to": user.username}, user.username
     elif isinstance(action, ContactMade):
         changes, detail = {"contact_made_at": now}, "contact opgenomen"
     elif isinstance(action, ChangeStatus):
         if action.status not in TRANSITIONS[complaint.status]:
+            _log(deps, user, "dossier_change", reference, "refused")
             raise TransitionNotAllowedError(complaint.status, action.status)
         closed = action.status in CLOSED
         expires = int(now.timestamp()) + deps.settings.retention_days * 86_400
@@ -208,7 +226,11 @@ def act(user: StaffUser, reference: str, action: StaffAction,
     elif isinstance(action, RecordJudgement):
         changes, detail = {"judgement_on": action.given_on}, action.given_on.isoformat()
     elif isinstance(action, RecordExtension):
-        extension = _extension(complaint, action)
+        try:
+            extension = _extension(complaint, action)
+        except ExtensionNotPossibleError:
+            _log(deps, user, "dossier_change", reference, "refused")
+            raise
         changes = {"extension": extension}
         detail = f"tot {extension.until.isoformat()}: {action.reason}"
     else:

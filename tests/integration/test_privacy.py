@@ -49,7 +49,8 @@ def test_stored_complaint_expires_only_after_closing_plus_the_retention_period(
         deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
     from complaint_form.staff_service import ChangeStatus, StaffUser, act
 
-    officer = StaffUser("fenna", frozenset({"klachtenfunctionaris"}), "203.0.113.7")
+    officer = StaffUser("sub-of-fenna", "fenna", frozenset({"klachtenfunctionaris"}),
+                        "203.0.113.7")
     # GIVEN a stored complaint: open, it never expires, however long its handling takes
     invoke(json_event(complaint_body()))
     [item] = stored_items(deps.settings.table_name)

@@ -155,7 +155,7 @@ def test_staff_actions_are_recorded_with_who_and_when(
     # GIVEN a complaint an officer takes on the next day
     reference = submit()
     monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=1))
-    steps = [{"action": "assign", "officer": "fenna"},
+    steps = [{"action": "assign"},
              {"action": "contact_made"},
              {"action": "status", "status": "in_behandeling"},
              {"action": "note", "text": "Gebeld; mevrouw wil eerst met de aanbieder praten."}]
@@ -193,9 +193,9 @@ def test_staff_two_officers_changing_one_dossier_get_a_conflict_not_an_overwrite
         deps: Dependencies) -> None:
     # GIVEN two officers who both opened the dossier at version 1
     reference = submit()
-    assert act(reference, version=1, action="assign", officer="fenna")["statusCode"] == 200
+    assert act(reference, version=1, action="assign")["statusCode"] == 200
     # WHEN the second saves a change made on that version
-    answer = act(reference, user="joost", version=1, action="assign", officer="joost")
+    answer = act(reference, user="joost", version=1, action="assign")
     # THEN it is refused with a clear message, and the first change stands
     assert answer["statusCode"] == 409
     assert "Iemand anders heeft dit dossier net veranderd" in body_of(answer)["message"]
@@ -250,7 +250,7 @@ def test_staff_inbox_narrows_by_provider_regime_officer_and_overdue(
         deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN complaints about two providers under two regimes, one of them assigned
     dragon, zorgkracht = submit(), submit(provider="zorgkracht-12", regeling="jeugdwet")
-    assert act(dragon, version=1, action="assign", officer="fenna")["statusCode"] == 200
+    assert act(dragon, version=1, action="assign")["statusCode"] == 200
 
     def listed(**query: str) -> set[str]:
         rows = body_of(invoke_staff(staff_event(INBOX, query=query)))["rows"]
@@ -268,3 +268,31 @@ def test_staff_inbox_narrows_by_provider_regime_officer_and_overdue(
     assert listed(overdue="true") == {dragon, zorgkracht}
     assert act(dragon, version=2, action="contact_made")["statusCode"] == 200
     assert listed(overdue="true") == {zorgkracht}
+
+
+def test_staff_dossier_holds_no_secrets_of_pages_and_links(deps: Dependencies) -> None:
+    # GIVEN a complaint with a copy asked for
+    reference = submit(send_copy=True)
+    # WHEN an officer opens it THEN the page and link secrets are not in the answer
+    complaint = body_of(invoke_staff(staff_event(f"{INBOX}/{reference}")))["complaint"]
+    assert "page_secret" not in complaint and "submission_id" not in complaint
+    assert "secret" not in complaint["copy_link"]
+    assert "message_id" not in complaint["emails"]["confirmation"]
+
+
+def test_staff_routes_take_only_id_tokens(deps: Dependencies) -> None:
+    # GIVEN an access token's claims, which the authorizer also lets through
+    event = staff_event(INBOX)
+    event["requestContext"]["authorizer"]["jwt"]["claims"]["token_use"] = "access"
+    # THEN the function refuses them: only an ID token names the person
+    assert invoke_staff(event)["statusCode"] == 401
+
+
+def test_staff_refusals_of_changes_and_made_up_pages_are_answered_and_logged(
+        deps: Dependencies) -> None:
+    reference = submit()
+    assert act(reference, version=1, action="status", status="afgehandeld")["statusCode"] == 422
+    assert [e["outcome"] for e in access_entries(deps)
+            if e["event"] == "dossier_change"] == ["refused"]
+    made_up = invoke_staff(staff_event(INBOX, query={"page": "eyJhIjogMX0"}))  # {"a": 1}
+    assert made_up["statusCode"] == 400

@@ -114,7 +114,13 @@
 
   function signOut() {
     token = null;
+    current = null;
     sessionStorage.removeItem("kp-staff-token");
+    // Nothing of a complaint stays in the page once signed out.
+    ["[data-kp-rows]", "[data-kp-facts]", "[data-kp-description]", "[data-kp-outcome]",
+     "[data-kp-history]", "[data-kp-emails]", "[data-kp-access-list]"].forEach(function (s) {
+      $(s).textContent = "";
+    });
     show("signin");
   }
 
@@ -272,7 +278,7 @@
       loadInbox();
     });
     $("[data-kp-assign]").addEventListener("click", function () {
-      act({action: "assign", officer: username});
+      act({action: "assign"});
     });
     $("[data-kp-contact]").addEventListener("click", function () {
       act({action: "contact_made"});
