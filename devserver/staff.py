@@ -23,7 +23,7 @@ from joserfc.jwk import KeySet
 from moto.cognitoidp.models import COGNITO_TOTP_MFA_SECRET as TOTP_SECRET
 from moto.cognitoidp.utils import cognito_totp
 
-__all__ = ["LOCAL_ACCOUNTS", "TOTP_SECRET", "LocalStaffPool", "totp_code"]
+__all__ = ["LOCAL_ACCOUNTS", "NEW_ACCOUNT", "TOTP_SECRET", "LocalStaffPool", "totp_code"]
 
 # Local only: documented in the README, never in AWS.
 LOCAL_ACCOUNTS = {
@@ -31,6 +31,9 @@ LOCAL_ACCOUNTS = {
     "beheerder@klachtenportaal.local": ("Lokaal-Wachtwoord-2",
                                         ["beheerder", "klachtenfunctionaris"]),
 }
+# Made as a beheerder makes an account: a temporary password, no TOTP yet. Its first sign-in
+# asks for a new password and sets up TOTP (once per `make serve`).
+NEW_ACCOUNT = ("nieuw@klachtenportaal.local", "Tijdelijk-Wachtwoord-9", ["klachtenfunctionaris"])
 GROUPS = ("klachtenfunctionaris", "beheerder")
 
 
@@ -69,21 +72,27 @@ class LocalStaffPool:
         pool = cls(pool_id, client_id, region)
         for username, (password, groups) in LOCAL_ACCOUNTS.items():
             pool.add_account(username, password, groups)
+        pool.add_account(*NEW_ACCOUNT, ready=False)
         return pool
 
-    def add_account(self, username: str, password: str, groups: list[str]) -> None:
-        """An account as a beheerder makes one, with its TOTP set up."""
+    def add_account(self, username: str, password: str, groups: list[str], *,
+                    ready: bool = True) -> None:
+        """An account as a beheerder makes one; `ready`: also signed in once, with its own
+        password and TOTP set up (else `password` is the temporary one)."""
         cognito = boto3.client("cognito-idp", region_name=self.region)
         cognito.admin_create_user(
             UserPoolId=self.pool_id, Username=username,
             UserAttributes=[{"Name": "email", "Value": username},
                             {"Name": "email_verified", "Value": "true"}],
-            TemporaryPassword=password + "-tijdelijk", MessageAction="SUPPRESS")
-        cognito.admin_set_user_password(UserPoolId=self.pool_id, Username=username,
-                                        Password=password, Permanent=True)
+            TemporaryPassword=password if not ready else password + "-tijdelijk",
+            MessageAction="SUPPRESS")
         for group in groups:
             cognito.admin_add_user_to_group(UserPoolId=self.pool_id, Username=username,
                                             GroupName=group)
+        if not ready:
+            return
+        cognito.admin_set_user_password(UserPoolId=self.pool_id, Username=username,
+                                        Password=password, Permanent=True)
         access = cognito.initiate_auth(
             ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": username, "PASSWORD": password},

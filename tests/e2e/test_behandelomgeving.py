@@ -9,7 +9,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from devserver.staff import LOCAL_ACCOUNTS, totp_code
+from devserver.staff import LOCAL_ACCOUNTS, NEW_ACCOUNT, TOTP_SECRET, totp_code
 from tests.backend import complaint_body, new_address
 from tests.e2e.test_accessibility import violations
 from tests.local_product import LocalProduct
@@ -163,3 +163,25 @@ def test_behandelomgeving_signs_out_after_a_quarter_of_an_hour_without_activity(
     expect(page.locator("#staff-email")).to_be_visible()
     expect(page.locator("[data-kp-staff-notice]")).to_contain_text("een kwartier niets")
     assert page.evaluate("sessionStorage.getItem('kp-staff-token')") is None
+
+
+def test_behandelomgeving_first_sign_in_chooses_a_password_and_sets_up_totp(
+        page: Page, product: LocalProduct) -> None:
+    # GIVEN an account a beheerder just made: a temporary password, no TOTP yet
+    username, temporary, _ = NEW_ACCOUNT
+    page.goto(product.url + "behandelomgeving/")
+    page.fill("#staff-email", username)
+    page.fill("#staff-password", temporary)
+    page.click("[data-kp-signin] button[type=submit]")
+    # WHEN the new officer chooses a password (a weak one first) and sets up the app
+    page.fill("#staff-new-password", "kort")
+    page.press("#staff-new-password", "Enter")
+    expect(page.locator("#staff-new-password")).to_be_focused()
+    page.fill("#staff-new-password", "Eigen-Wachtwoord-2026")
+    page.click("[data-kp-newpassword] button[type=submit]")
+    expect(page.locator("[data-kp-secret]")).to_have_text(TOTP_SECRET)
+    assert violations(page) == []
+    page.fill("#staff-setup-code", totp_code())
+    page.click("[data-kp-mfasetup] button[type=submit]")
+    # THEN the officer is signed in and sees the inbox
+    expect(page.locator("[data-kp-view=inbox]")).to_be_visible()

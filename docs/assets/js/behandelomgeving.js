@@ -9,6 +9,9 @@
     NotAuthorizedException: "Je e-mailadres of wachtwoord klopt niet.",
     UserNotFoundException: "Je e-mailadres of wachtwoord klopt niet.",
     CodeMismatchException: "De code klopt niet. Kijk in je app en probeer het opnieuw.",
+    EnableSoftwareTokenMFAException: "De code klopt niet. Kijk in je app en probeer het opnieuw.",
+    InvalidPasswordException: "Dit wachtwoord is te eenvoudig. Kies er een van minstens 12 " +
+      "tekens, met een hoofdletter, een kleine letter en een cijfer.",
     ExpiredCodeException: "De code is verlopen. Vul de nieuwe code uit je app in."
   };
   var STATUS = {
@@ -90,6 +93,30 @@
         return data;
       });
     });
+  }
+
+  // What Cognito asks next: the TOTP code, a password of one's own (first sign-in), or
+  // setting up the authenticator app (first sign-in); or the user is signed in.
+  function next(result) {
+    session = result.Session;
+    if (result.AuthenticationResult) {
+      signedIn(result);
+    } else if (result.ChallengeName === "SOFTWARE_TOKEN_MFA") {
+      show("code");
+      $("#staff-code").focus();
+    } else if (result.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+      show("newpassword");
+      $("#staff-new-password").focus();
+    } else if (result.ChallengeName === "MFA_SETUP") {
+      return cognito("AssociateSoftwareToken", {Session: session}).then(function (answer) {
+        session = answer.Session;
+        $("[data-kp-secret]").textContent = answer.SecretCode;
+        show("mfasetup");
+        $("#staff-setup-code").focus();
+      });
+    } else {
+      throw new Error("Je account is nog niet klaar om in te loggen. Vraag de beheerder.");
+    }
   }
 
   function signedIn(result) {
@@ -249,14 +276,28 @@
       cognito("InitiateAuth", {
         AuthFlow: "USER_PASSWORD_AUTH", ClientId: config.client_id,
         AuthParameters: {USERNAME: username, PASSWORD: $("#staff-password").value}
-      }).then(function (result) {
-        if (result.ChallengeName !== "SOFTWARE_TOKEN_MFA") {
-          throw new Error("Je account is nog niet klaar om in te loggen. Vraag de beheerder.");
-        }
-        session = result.Session;
-        show("code");
-        $("#staff-code").focus();
-      }).catch(function (error) { notice(error.message); });
+      }).then(next).catch(function (error) { notice(error.message); });
+    });
+    $("[data-kp-newpassword]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      notice("");
+      cognito("RespondToAuthChallenge", {
+        ChallengeName: "NEW_PASSWORD_REQUIRED", ClientId: config.client_id, Session: session,
+        ChallengeResponses: {USERNAME: username, NEW_PASSWORD: $("#staff-new-password").value}
+      }).then(next).catch(function (error) { notice(error.message); });
+    });
+    $("[data-kp-mfasetup]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      notice("");
+      cognito("VerifySoftwareToken", {
+        Session: session, UserCode: $("#staff-setup-code").value,
+        FriendlyDeviceName: "Behandelomgeving"
+      }).then(function (answer) {
+        return cognito("RespondToAuthChallenge", {
+          ChallengeName: "MFA_SETUP", ClientId: config.client_id, Session: answer.Session,
+          ChallengeResponses: {USERNAME: username}
+        });
+      }).then(next).catch(function (error) { notice(error.message); });
     });
     $("[data-kp-code]").addEventListener("submit", function (event) {
       event.preventDefault();
@@ -264,7 +305,7 @@
       cognito("RespondToAuthChallenge", {
         ChallengeName: "SOFTWARE_TOKEN_MFA", ClientId: config.client_id, Session: session,
         ChallengeResponses: {USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: $("#staff-code").value}
-      }).then(signedIn).catch(function (error) { notice(error.message); });
+      }).then(next).catch(function (error) { notice(error.message); });
     });
     $("[data-kp-status]").addEventListener("change", function () { loadInbox(); });
     $("[data-kp-filters]").addEventListener("submit", function (event) {
