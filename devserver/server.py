@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
@@ -52,17 +53,19 @@ class PostLimit:
     def __init__(self, limit: int, window_seconds: float) -> None:
         self.limit = limit
         self.window = window_seconds
-        self._posts: dict[str, list[float]] = {}
+        self._posts: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
     def allow(self, ip: str, now: float) -> bool:
         with self._lock:
-            recent = [at for at in self._posts.get(ip, []) if at > now - self.window]
-            allowed = len(recent) < self.limit
-            if allowed:
-                recent.append(now)
-            self._posts[ip] = recent
-            return allowed
+            recent = self._posts[ip]
+            # Oldest first: only the posts that left the window are looked at.
+            while recent and recent[0] <= now - self.window:
+                recent.popleft()
+            if len(recent) >= self.limit:
+                return False
+            recent.append(now)
+            return True
 
 
 class LocalServer(ThreadingHTTPServer):
