@@ -81,6 +81,8 @@ def test_behandelomgeving_officer_signs_in_with_mfa_and_works_a_complaint(
     expect(page.locator("[data-kp-facts]")).to_contain_text("In behandeling")
     page.fill("#staff-note", "Gebeld; ze wil eerst zelf met de aanbieder praten.")
     page.click("[data-kp-note-form] button[type=submit]")
+    # (each action answers with the new version: the next one waits for it, as a person does)
+    expect(page.locator("[data-kp-history] li")).to_have_count(4)
     page.fill("#staff-extension-date", "2026-11-23")
     page.fill("#staff-extension-reason", "De zorgaanbieder wil eerst de medewerker spreken.")
     page.click("[data-kp-extension-form] button[type=submit]")
