@@ -269,27 +269,29 @@
 
   function setUp(found) {
     root = found;
-    $("[data-kp-signin]").addEventListener("submit", function (event) {
-      event.preventDefault();
-      notice("");
+    // Each sign-in step: one call to Cognito, then whatever Cognito asks next.
+    function signInStep(selector, call) {
+      $(selector).addEventListener("submit", function (event) {
+        event.preventDefault();
+        notice("");
+        call().then(next).catch(function (error) { notice(error.message); });
+      });
+    }
+    signInStep("[data-kp-signin]", function () {
       username = $("#staff-email").value;
-      cognito("InitiateAuth", {
+      return cognito("InitiateAuth", {
         AuthFlow: "USER_PASSWORD_AUTH", ClientId: config.client_id,
         AuthParameters: {USERNAME: username, PASSWORD: $("#staff-password").value}
-      }).then(next).catch(function (error) { notice(error.message); });
+      });
     });
-    $("[data-kp-newpassword]").addEventListener("submit", function (event) {
-      event.preventDefault();
-      notice("");
-      cognito("RespondToAuthChallenge", {
+    signInStep("[data-kp-newpassword]", function () {
+      return cognito("RespondToAuthChallenge", {
         ChallengeName: "NEW_PASSWORD_REQUIRED", ClientId: config.client_id, Session: session,
         ChallengeResponses: {USERNAME: username, NEW_PASSWORD: $("#staff-new-password").value}
-      }).then(next).catch(function (error) { notice(error.message); });
+      });
     });
-    $("[data-kp-mfasetup]").addEventListener("submit", function (event) {
-      event.preventDefault();
-      notice("");
-      cognito("VerifySoftwareToken", {
+    signInStep("[data-kp-mfasetup]", function () {
+      return cognito("VerifySoftwareToken", {
         Session: session, UserCode: $("#staff-setup-code").value,
         FriendlyDeviceName: "Behandelomgeving"
       }).then(function (answer) {
@@ -297,15 +299,13 @@
           ChallengeName: "MFA_SETUP", ClientId: config.client_id, Session: answer.Session,
           ChallengeResponses: {USERNAME: username}
         });
-      }).then(next).catch(function (error) { notice(error.message); });
+      });
     });
-    $("[data-kp-code]").addEventListener("submit", function (event) {
-      event.preventDefault();
-      notice("");
-      cognito("RespondToAuthChallenge", {
+    signInStep("[data-kp-code]", function () {
+      return cognito("RespondToAuthChallenge", {
         ChallengeName: "SOFTWARE_TOKEN_MFA", ClientId: config.client_id, Session: session,
         ChallengeResponses: {USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: $("#staff-code").value}
-      }).then(next).catch(function (error) { notice(error.message); });
+      });
     });
     $("[data-kp-status]").addEventListener("change", function () { loadInbox(); });
     $("[data-kp-filters]").addEventListener("submit", function (event) {
