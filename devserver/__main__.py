@@ -21,16 +21,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts-per-ip", type=int, default=None,
                         help="posts one client IP may make per five minutes (default: the "
                              "web ACL's limit; load tests raise it)")
+    parser.add_argument("--retry-seconds", type=float, default=None,
+                        help="seconds between runs of the retry function, which sends pending "
+                             "e-mails and confirmed copies (default: as scheduled in AWS)")
     args = parser.parse_args(argv)
 
     site_url = f"http://localhost:{args.port}/"
     prepare_environment(site_url)
 
-    from devserver.server import serve
+    from devserver.server import RETRY_SECONDS, serve
     from infra.edge import POSTS_PER_IP
 
     return serve(args.host, args.port, args.site_dir, args.registry, args.outbox,
-                 watch=not args.no_watch, posts_per_ip=args.posts_per_ip or POSTS_PER_IP)
+                 watch=not args.no_watch, posts_per_ip=args.posts_per_ip or POSTS_PER_IP,
+                 retry_seconds=args.retry_seconds or RETRY_SECONDS)
 
 
 if __name__ == "__main__":

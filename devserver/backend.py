@@ -143,6 +143,14 @@ class LocalBackend:
             response: Mapping[str, Any] = lambda_handler(event, self._context)
             return response
 
+    def retry(self) -> int:
+        """One scheduled run of the retry function (pending e-mails, confirmed copies); how
+        many it sent."""
+        from complaint_form.retry import lambda_handler
+
+        with self._lock:
+            return int(lambda_handler({}, self._context)["sent"])
+
     def cognito(self, operation: str, arguments: dict[str, Any]) -> dict[str, Any]:
         """One call of Cognito's sign-in API (as the browser makes it), answered by moto.
         ClientError as Cognito would refuse it."""

@@ -35,6 +35,8 @@ from sitegen.loader import RegistryError, RegistryLoader
 # What the behandelomgeving's page asks of Cognito: signing in, nothing else.
 SIGN_IN_OPERATIONS = frozenset({"InitiateAuth", "RespondToAuthChallenge",
                                 "AssociateSoftwareToken", "VerifySoftwareToken"})
+# As often as the retry function's schedule in infra/template.yaml runs it.
+RETRY_SECONDS = 60.0
 API_PREFIX = "/api/"
 # CloudFront tells the origin the viewer's address in this header (a client cannot set it).
 VIEWER_ADDRESS = "cloudfront-viewer-address"
@@ -360,6 +362,24 @@ class Rebuilder(threading.Thread):
             return None
 
 
+class Schedule(threading.Thread):
+    """Stands in for EventBridge Scheduler: runs the retry function every `seconds`."""
+
+    def __init__(self, backend: LocalBackend, seconds: float) -> None:
+        super().__init__(daemon=True, name="schedule")
+        self.backend = backend
+        self.seconds = seconds
+
+    def run(self) -> None:
+        while True:
+            time.sleep(self.seconds)
+            try:
+                self.backend.retry()
+            except Exception:
+                # A schedule that stopped would leave e-mails pending without a word.
+                traceback.print_exc()
+
+
 def make_server(host: str, port: int, site_dir: Path, backend: LocalBackend,
                 posts_per_ip: int = edge.POSTS_PER_IP) -> LocalServer:
     limit = PostLimit(posts_per_ip, edge.POSTS_WINDOW_SECONDS)
@@ -373,12 +393,14 @@ def make_server(host: str, port: int, site_dir: Path, backend: LocalBackend,
 
 
 def serve(host: str, port: int, site_dir: Path, registry: Path, outbox: Path,
-          watch: bool = True, posts_per_ip: int = edge.POSTS_PER_IP) -> int:
+          watch: bool = True, posts_per_ip: int = edge.POSTS_PER_IP,
+          retry_seconds: float = RETRY_SECONDS) -> int:
     if build(registry, site_dir, Path("mkdocs.yml")) != 0:
         return 1
     loader = RegistryLoader()
     backend = LocalBackend(outbox, loader.load(registry))
     server = make_server(host, port, site_dir, backend, posts_per_ip)
+    Schedule(backend, retry_seconds).start()
     if watch:
         Rebuilder(backend, loader, registry, site_dir).start()
     print(f"Serving http://localhost:{port}/ : the site, and the complaint form backend at "

@@ -61,7 +61,9 @@ def running_product(repo_root: Path, work: Path) -> Iterator[LocalProduct]:
              "--site-dir", str(work / "site"), "--no-watch",
              # Browser and load tests post from one address far more than a person does; the
              # per-IP limit has its own test.
-             "--posts-per-ip", "1000000"],
+             "--posts-per-ip", "1000000",
+             # Tests wait for the copy the retry sends, not for the minute of its schedule.
+             "--retry-seconds", "0.5"],
             cwd=repo_root, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://localhost:{port}/"
         deadline = time.monotonic() + 120

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 from complaint_form.models import (
     FIRST_EMAILS,
     TO_COMPLAINANT,
+    ComplaintOutline,
     EmailEvent,
     EmailKind,
     EmailRecord,
@@ -40,14 +41,17 @@ BY_STATUS = "by-status"
 PENDING_EMAIL = "pending-email"
 # A claim older than this belongs to a worker that died mid-send; another may take over.
 CLAIM_TIMEOUT = timedelta(minutes=15)
-# What the behandelomgeving's actions change on a complaint.
 # A filtered inbox page reads on until it is full, but no further than this many reads
 # (the page is then shorter, and the next one starts where this one stopped).
 MAX_READS_PER_PAGE = 10
+# What the behandelomgeving's actions change on a complaint.
 STAFF_FIELDS = {"status", "assigned_to", "contact_made_at", "judgement_on", "extension"}
 # A repeat of a submission comes within minutes (idempotency keeps a day): its marker, which
 # names only the kenmerk, goes after a week.
 MARKER_LIFETIME = timedelta(days=7)
+
+# The attributes the public function's role may read (infra/template.yaml, dynamodb:Attributes).
+OUTLINE_ATTRIBUTES = ("pk", "sk", *ComplaintOutline.model_fields)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -207,9 +211,9 @@ class ComplaintRepository:
         return self._client
 
     def add_once(self, complaint: StoredComplaint, next_reference: Callable[[], str],
-                 attempts: int = 5) -> tuple[StoredComplaint, bool]:
-        """Store `complaint` unless its submission was stored before: then that one, and
-        True.
+                 attempts: int = 5) -> ComplaintOutline:
+        """Store `complaint` and return it, unless its submission was stored before: then
+        the outline of that one (a ComplaintOutline, not a StoredComplaint).
 
         The submission id is claimed first, with the reference it will get; a retry after a
         failure finds the claim and goes on with the complaint it names (writing it, if the
@@ -220,14 +224,14 @@ class ComplaintRepository:
         reference = self.claim_submission(complaint.submission_id, complaint.reference,
                                           marker_expires)
         if reference != complaint.reference:
-            earlier = self.get(reference)
+            earlier = self.outline(reference)
             if earlier is not None:
-                return earlier, True
+                return earlier
             complaint = complaint.model_copy(update={"reference": reference})
         for _ in range(attempts):
             try:
                 self.add(complaint)
-                return complaint, False
+                return complaint
             except ReferenceTakenError:
                 complaint = complaint.model_copy(update={"reference": next_reference()})
                 self.claim_submission(complaint.submission_id, complaint.reference,
@@ -293,7 +297,9 @@ class ComplaintRepository:
     def _reference_of(self, submission_id: str) -> str:
         try:
             answer = self.client.get_item(
-                TableName=self.table_name, ConsistentRead=True, Key=_submission_key(submission_id))
+                TableName=self.table_name, ConsistentRead=True, Key=_submission_key(submission_id),
+                ProjectionExpression="#reference", ExpressionAttributeNames={
+                    "#reference": "reference"})
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
         return str(answer["Item"]["reference"]["S"])
@@ -306,6 +312,21 @@ class ComplaintRepository:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
         item = answer.get("Item")
         return _from_item(item) if item else None
+
+    def outline(self, reference: str) -> ComplaintOutline | None:
+        """The complaint without what was typed: all the public function may read."""
+        names = {f"#a{number}": name for number, name in enumerate(OUTLINE_ATTRIBUTES)}
+        try:
+            answer = self.client.get_item(
+                TableName=self.table_name, Key=_key(reference), ConsistentRead=True,
+                ProjectionExpression=", ".join(names), ExpressionAttributeNames=names)
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        item = answer.get("Item")
+        if not item:
+            return None
+        return ComplaintOutline.model_validate(
+            {name: _deserializer.deserialize(value) for name, value in item.items()})
 
     def claim_email(self, reference: str, which: str, now: datetime) -> None:
         """Mark a pending e-mail as being sent, so two retries cannot both send it."""
@@ -406,21 +427,20 @@ class ComplaintRepository:
         return True
 
     def confirm_copy(self, reference: str, now: datetime) -> None:
-        """Record that the complainant confirmed the address, with the copy claimed for the
-        request that sends it; CopyAlreadyConfirmedError if that happened before."""
-        claimed = EmailRecord(status="sending", claimed_at=now).model_dump(mode="json")
+        """Record that the complainant confirmed the address, with the copy pending: the
+        retry sends it (the public function cannot read what it holds).
+        CopyAlreadyConfirmedError if that happened before."""
+        pending = EmailRecord(status="pending").model_dump(mode="json")
         try:
             self.client.update_item(
                 TableName=self.table_name, Key=_key(reference),
-                # In the retry index at once: should this request die before the copy is sent
-                # or recorded, the retry takes the claim over once it is stale.
-                UpdateExpression="SET copy_link.confirmed_at = :now, emails.#copy = :claimed, "
+                UpdateExpression="SET copy_link.confirmed_at = :now, emails.#copy = :pending, "
                                  "email_pending = if_not_exists(email_pending, :now)",
                 ConditionExpression="attribute_exists(copy_link.secret) AND "
                                     "attribute_not_exists(emails.#copy)",
                 ExpressionAttributeNames={"#copy": "copy"},
                 ExpressionAttributeValues={":now": {"S": now.isoformat()},
-                                           ":claimed": _serializer.serialize(claimed)})
+                                           ":pending": _serializer.serialize(pending)})
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise CopyAlreadyConfirmedError(reference) from exc

@@ -13,6 +13,7 @@ from complaint_form.models import (
     FIRST_EMAILS,
     ComplaintDeadlines,
     ComplaintDetails,
+    ComplaintOutline,
     ComplaintRequest,
     CopyLink,
     EmailRecord,
@@ -129,7 +130,7 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
     )
 
 
-def receipt_of(complaint: StoredComplaint) -> SubmissionReceipt:
+def receipt_of(complaint: ComplaintOutline) -> SubmissionReceipt:
     return SubmissionReceipt(
         reference=complaint.reference,
         kind=complaint.kind,
@@ -143,10 +144,10 @@ def receipt_of(complaint: StoredComplaint) -> SubmissionReceipt:
     )
 
 
-def confirmation_page(complaint: StoredComplaint) -> str:
+def confirmation_page(complaint: ComplaintOutline) -> str:
     return f"{API_PATH}/{complaint.reference}/ontvangstbevestiging/{complaint.page_secret}"
 
 
-def copy_link(complaint: StoredComplaint, link: CopyLink) -> str:
+def copy_link(complaint: ComplaintOutline, link: CopyLink) -> str:
     """Path of the page that confirms the address and sends the copy."""
     return f"{API_PATH}/{complaint.reference}/kopie/{link.secret}"

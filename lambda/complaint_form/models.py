@@ -357,29 +357,55 @@ class HistoryEntry(StoredModel):
     detail: str
 
 
-class StoredComplaint(StoredModel):
-    """A received complaint as stored, with a snapshot of the registry entry it refers to."""
+class ComplaintOutline(StoredModel):
+    """What the public function reads of a stored complaint: enough for its pages and its
+    receipt, and nothing a person typed. Its role may read these attributes only
+    (infra/template.yaml); what was typed is read by the staff and retry functions."""
 
     reference: str
-    submission_id: str
     kind: Literal["klacht", "advies"]
-    status: Status = "ontvangen"
-    received_at: datetime
     received_on: date
     provider_slug: str
     provider: dict[str, Any] = Field(description="The provider's registry entry at submission.")
-    regeling_key: str | None
     regeling: dict[str, Any] | None = Field(
         description="The regime (name, law, final body, terms) at submission.")
-    portal: dict[str, Any] = Field(description="The complaints body's contacts at submission.")
     deadlines: ComplaintDeadlines
-    complainant: Person
-    complaint: ComplaintDetails
-    consent_given_at: datetime
     emails: dict[EmailKind, EmailRecord]
     page_secret: str = Field(description="In the path of the confirmation page.")
     copy_link: CopyLink | None = Field(
         None, description="Only when a copy was asked for.")
+
+    @property
+    def provider_name(self) -> str:
+        return str(self.provider["name"])
+
+    @property
+    def judgement_weeks(self) -> int | None:
+        """The provider's term for its judgement, in weeks, if the regime sets one (advice
+        starts no procedure, so it has none)."""
+        if self.kind != "klacht" or not self.regeling:
+            return None
+        weeks = self.regeling["terms"].get("judgement_weeks")
+        return int(weeks) if weeks else None
+
+    @property
+    def term_start(self) -> str | None:
+        """Where the provider said its term starts: "portal", "provider", or None (not said)."""
+        start = self.provider.get("term_start")
+        return str(start) if start else None
+
+
+class StoredComplaint(ComplaintOutline):
+    """A received complaint as stored, with a snapshot of the registry entry it refers to."""
+
+    submission_id: str
+    status: Status = "ontvangen"
+    received_at: datetime
+    regeling_key: str | None
+    portal: dict[str, Any] = Field(description="The complaints body's contacts at submission.")
+    complainant: Person
+    complaint: ComplaintDetails
+    consent_given_at: datetime
     expires_at: int | None = Field(
         None, description="Epoch seconds after which DynamoDB deletes the item: set when the "
                           "complaint is closed, never while it is open.")
@@ -396,24 +422,5 @@ class StoredComplaint(StoredModel):
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @property
-    def provider_name(self) -> str:
-        return str(self.provider["name"])
-
-    @property
     def regeling_name(self) -> str | None:
         return str(self.regeling["name"]) if self.regeling else None
-
-    @property
-    def judgement_weeks(self) -> int | None:
-        """The provider's term for its judgement, in weeks, if the regime sets one (advice
-        starts no procedure, so it has none)."""
-        if self.kind != "klacht" or not self.regeling:
-            return None
-        weeks = self.regeling["terms"].get("judgement_weeks")
-        return int(weeks) if weeks else None
-
-    @property
-    def term_start(self) -> str | None:
-        """Where the provider said its term starts: "portal", "provider", or None (not said)."""
-        start = self.provider.get("term_start")
-        return str(start) if start else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaint_form.models import StoredComplaint
+from complaint_form.models import ComplaintOutline
 from klachtenportaal import API_PATH, PROVIDERS_DIR
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import Registry
@@ -34,10 +34,10 @@ class HtmlPages:
             action=API_PATH, privacy_url=self.site_url + "privacy/",
             regelingen=self.registry.regeling_choices(provider))
 
-    def confirmation(self, complaint: StoredComplaint) -> str:
+    def confirmation(self, complaint: ComplaintOutline) -> str:
         return self._render("confirmation_page.html", complaint=complaint)
 
-    def copy(self, complaint: StoredComplaint, action: str) -> str:
+    def copy(self, complaint: ComplaintOutline, action: str) -> str:
         """The page the copy link opens: a button that confirms the address (a link alone
         must not: mail scanners open links), or what became of the copy."""
         return self._render("copy_page.html", complaint=complaint, action=action)

@@ -29,11 +29,10 @@ from complaint_form.models import (
     AMSTERDAM,
     FIRST_EMAILS,
     TO_COMPLAINANT,
+    ComplaintOutline,
     ComplaintRequest,
     CopyLink,
     EmailEvent,
-    EmailKind,
-    EmailRecord,
     StoredComplaint,
     SubmissionReceipt,
 )
@@ -48,9 +47,6 @@ IDEMPOTENCY = IdempotencyConfig(
     raise_on_no_idempotency_key=True,
     expires_after_seconds=24 * 3600,
 )
-
-
-COPY: tuple[EmailKind, ...] = ("copy",)
 
 
 class ComplaintNotFoundError(Exception):
@@ -92,37 +88,37 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
     complaint = new_complaint(request, provider, deps.registry, reference=new_reference(),
                               now=now, copy_link_days=deps.settings.copy_link_days)
     try:
-        complaint, earlier = deps.repository.add_once(complaint, new_reference)
+        stored = deps.repository.add_once(complaint, new_reference)
     except StorageUnavailableError:
         deps.repository.uncount_address(request.email, day)
         raise
-    if earlier:
-        # An earlier attempt stored it and then failed: finish that one, store nothing new.
+    if not isinstance(stored, StoredComplaint):
+        # An earlier attempt stored it and then failed: store nothing new. Its e-mails are
+        # the retry's: this function cannot read what they hold.
         deps.repository.uncount_address(request.email, day)
-        logger.info("submission_resumed", reference=complaint.reference)
-    else:
-        logger.info("submission_stored", reference=complaint.reference, kind=complaint.kind)
-        metrics.add_metric(name="ComplaintStored", unit=MetricUnit.Count, value=1)
-    return receipt_of(send_emails(complaint, deps,
-                                  claimed=() if earlier else FIRST_EMAILS))
+        logger.info("submission_resumed", reference=stored.reference)
+        return receipt_of(stored)
+    logger.info("submission_stored", reference=stored.reference, kind=stored.kind)
+    metrics.add_metric(name="ComplaintStored", unit=MetricUnit.Count, value=1)
+    return receipt_of(send_emails(stored, deps, claimed=FIRST_EMAILS))
 
 
 def find_complaint(reference: str, page_secret: str,
-                   deps: Dependencies | None = None) -> StoredComplaint:
+                   deps: Dependencies | None = None) -> ComplaintOutline:
     """The complaint whose confirmation page this is."""
     deps = deps or get_dependencies()
-    complaint = deps.repository.get(reference) if is_reference(reference) else None
+    complaint = deps.repository.outline(reference) if is_reference(reference) else None
     if complaint is None or not compare_digest(complaint.page_secret, page_secret):
         raise ComplaintNotFoundError(reference)
     return complaint
 
 
 def find_copy_link(reference: str, secret: str,
-                   deps: Dependencies | None = None) -> tuple[StoredComplaint, CopyLink]:
+                   deps: Dependencies | None = None) -> tuple[ComplaintOutline, CopyLink]:
     """The complaint whose copy link this is, and the link; CopyLinkExpiredError when it is
     past its last day unused."""
     deps = deps or get_dependencies()
-    complaint = deps.repository.get(reference) if is_reference(reference) else None
+    complaint = deps.repository.outline(reference) if is_reference(reference) else None
     link = complaint.copy_link if complaint else None
     if complaint is None or link is None or not compare_digest(link.secret, secret):
         raise ComplaintNotFoundError(reference)
@@ -132,22 +128,18 @@ def find_copy_link(reference: str, secret: str,
 
 
 def send_copy(reference: str, secret: str, deps: Dependencies | None = None) -> None:
-    """The complainant confirmed the address through the copy link: send the copy, once.
-    A second confirmation sends nothing; an expired link is refused."""
+    """The complainant confirmed the address through the copy link: the copy waits for the
+    retry, which sends it within its schedule's interval, once. A second confirmation
+    changes nothing; an expired link is refused."""
     deps = deps or get_dependencies()
-    complaint, link = find_copy_link(reference, secret, deps)
+    _, link = find_copy_link(reference, secret, deps)
     if link.confirmed_at is not None:
         return
-    now = deps.clock()
     try:
-        deps.repository.confirm_copy(reference, now)
+        deps.repository.confirm_copy(reference, deps.clock())
     except CopyAlreadyConfirmedError:
         return
     logger.info("address_confirmed", reference=reference)
-    confirmed = complaint.model_copy(update={
-        "copy_link": link.model_copy(update={"confirmed_at": now}),
-        "emails": {**complaint.emails, "copy": EmailRecord(status="sending", claimed_at=now)}})
-    send_emails(confirmed, deps, claimed=COPY)
 
 
 def record_email_event(event: EmailEvent, deps: Dependencies | None = None) -> bool:
