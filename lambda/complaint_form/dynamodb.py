@@ -28,6 +28,7 @@ from complaint_form.models import (
     EmailKind,
     EmailRecord,
     HistoryEntry,
+    InboxEntry,
     StoredComplaint,
     delivery_kept_over,
 )
@@ -188,10 +189,30 @@ def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
         "gsi2pk": f"STATUS#{complaint.status}",
         # Per status, the most urgent first: by the date the contact is due.
         "gsi2sk": f"{data['deadlines']['contact_by']}#{data['received_at']}",
+        "inbox": _inbox_facts(complaint),
     }
     if any(record.status != "sent" for record in complaint.emails.values()):
         data["email_pending"] = data["received_at"]
     return {name: _serializer.serialize(value) for name, value in data.items()}
+
+
+# A page of the inbox reads three attributes of each complaint: what never changes in one
+# map (written with the complaint), and what staff change.
+_INBOX_PROJECTION = "inbox, assigned_to, contact_made_at"
+
+
+def _inbox_facts(complaint: StoredComplaint) -> dict[str, Any]:
+    return {"reference": complaint.reference, "kind": complaint.kind,
+            "received_on": complaint.received_on.isoformat(),
+            "provider_name": complaint.provider_name, "regeling_name": complaint.regeling_name,
+            "contact_by": complaint.deadlines.contact_by.isoformat()}
+
+
+def _inbox_entry(item: dict[str, Any], status: str) -> InboxEntry:
+    data = {name: _deserializer.deserialize(value) for name, value in item.items()}
+    return InboxEntry.model_validate({**data["inbox"], "status": status,
+                                      "assigned_to": data.get("assigned_to"),
+                                      "contact_made_at": data.get("contact_made_at")})
 
 
 def _from_item(item: dict[str, Any]) -> StoredComplaint:
@@ -501,18 +522,19 @@ class ComplaintRepository:
 
     def by_status(self, status: str, limit: int, after: dict[str, Any] | None = None,
                   filters: InboxFilters | None = None,
-                  ) -> tuple[list[StoredComplaint], dict[str, Any] | None]:
+                  ) -> tuple[list[InboxEntry], dict[str, Any] | None]:
         """One page of the complaints with `status`, the contact due first, that meet
         `filters`; and where the next page starts (None on the last). DynamoDB filters
         after it reads a page, so a page is read on until it is full (or the index ends)."""
         arguments: dict[str, Any] = {
             "TableName": self.table_name, "IndexName": BY_STATUS,
             "KeyConditionExpression": "gsi2pk = :status",
+            "ProjectionExpression": _INBOX_PROJECTION,
             "ExpressionAttributeValues": {":status": {"S": f"STATUS#{status}"}}}
         if filters is not None and filters.expression:
             arguments["FilterExpression"] = filters.expression
             arguments["ExpressionAttributeValues"] |= filters.values
-        found: list[StoredComplaint] = []
+        found: list[InboxEntry] = []
         for _ in range(MAX_READS_PER_PAGE):
             if after:
                 arguments["ExclusiveStartKey"] = after
@@ -525,7 +547,7 @@ class ComplaintRepository:
                 if exc.response["Error"]["Code"] == "ValidationException" and after:
                     raise PageKeyInvalidError from exc
                 raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
-            found += [_from_item(item) for item in answer.get("Items", [])]
+            found += [_inbox_entry(item, status) for item in answer.get("Items", [])]
             after = answer.get("LastEvaluatedKey")
             if len(found) >= limit or not after:
                 break

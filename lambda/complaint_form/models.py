@@ -357,6 +357,21 @@ class HistoryEntry(StoredModel):
     detail: str
 
 
+class InboxEntry(BaseModel):
+    """One complaint as the inbox lists it: read with a projection, so a page of the inbox
+    carries a few attributes of each complaint instead of all of them."""
+
+    reference: str
+    kind: Literal["klacht", "advies"]
+    status: Status
+    received_on: date
+    provider_name: str
+    regeling_name: str | None
+    contact_by: date
+    contact_made_at: datetime | None
+    assigned_to: str | None
+
+
 class ComplaintOutline(StoredModel):
     """What the public function reads of a stored complaint: enough for its pages and its
     receipt, and nothing a person typed. Its role may read these attributes only

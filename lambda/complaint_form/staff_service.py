@@ -8,7 +8,6 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -22,6 +21,7 @@ from complaint_form.models import (
     TRANSITIONS,
     Extension,
     HistoryEntry,
+    InboxEntry,
     OutcomeText,
     PastDate,
     Status,
@@ -111,15 +111,9 @@ class StaffUser:
                                                                    "geen")
 
 
-class InboxRow(BaseModel):
-    reference: str
-    kind: str
-    provider_name: str
-    regeling_name: str | None
-    received_on: date
-    status: str
-    contact_by: date
-    contact_due: str
+class InboxRow(InboxEntry):
+    contact_due: str = Field(description="'nog 2 werkdagen', 'vandaag', 'te laat', or "
+                                         "'contact gehad' once contact was made.")
 
 
 class InboxPage(BaseModel):
@@ -156,16 +150,14 @@ def inbox(user: StaffUser, status: str, page: str | None = None,
     if overdue:
         filters = replace(filters or InboxFilters(), overdue_on=today)
     try:
-        complaints, after = deps.repository.by_status(status, PAGE_SIZE, _decode(page),
-                                                      filters)
+        entries, after = deps.repository.by_status(status, PAGE_SIZE, _decode(page), filters)
     except PageKeyInvalidError as exc:
         raise BadPageTokenError from exc
     return InboxPage(rows=[InboxRow(
-        reference=c.reference, kind=c.kind, provider_name=c.provider_name,
-        regeling_name=c.regeling_name, received_on=c.received_on, status=c.status,
-        contact_by=c.deadlines.contact_by,
-        contact_due=format_days_left(working_days_left(today, c.deadlines.contact_by)))
-        for c in complaints], next_page=_encode(after))
+        **entry.model_dump(),
+        contact_due="contact gehad" if entry.contact_made_at else
+        format_days_left(working_days_left(today, entry.contact_by)))
+        for entry in entries], next_page=_encode(after))
 
 
 # What staff do not need of a stored complaint: the secrets of its pages and links, its

@@ -97,6 +97,14 @@ def test_behandelomgeving_officer_signs_in_with_mfa_and_works_a_complaint(
     expect(history.nth(0)).to_contain_text(OFFICER)
     # AND an officer does not get to see who looked at the dossier
     expect(page.locator("[data-kp-access-block]")).to_be_hidden()
+    # AND the inbox lists it under its new status, with its officer and the contact made
+    page.click("[data-kp-back]")
+    page.select_option("[data-kp-status]", "in_behandeling")
+    page.fill("#staff-filter-officer", OFFICER)
+    page.click("[data-kp-filters] button[type=submit]")
+    row = page.locator("[data-kp-rows] tr", has_text=reference)
+    for shown in ("klacht", "In behandeling", OFFICER, "contact gehad"):
+        expect(row).to_contain_text(shown)
 
 
 def test_behandelomgeving_beheerder_sees_who_looked_at_a_dossier(

@@ -174,9 +174,11 @@ def test_staff_actions_are_recorded_with_who_and_when(
     # AND each change is in the access log
     assert sum(e["event"] == "dossier_change" and e["outcome"] == "allowed"
                for e in access_entries(deps)) == 4
-    # AND the inbox of that status lists it
+    # AND the inbox of that status lists it, with its officer and the contact made
     rows = body_of(invoke_staff(staff_event(INBOX, query={"status": "in_behandeling"})))["rows"]
     assert [row["reference"] for row in rows] == [reference]
+    assert rows[0]["status"] == "in_behandeling" and rows[0]["assigned_to"] == "fenna"
+    assert rows[0]["contact_due"] == "contact gehad"
 
 
 def test_staff_status_goes_only_along_allowed_transitions(deps: Dependencies) -> None:

@@ -181,7 +181,9 @@
         });
         cell.appendChild(link);
         tr.appendChild(cell);
-        [row.provider_name, row.regeling_name || "onbekend", row.received_on,
+        [row.kind === "advies" ? "vraag om advies" : "klacht", row.provider_name,
+         row.regeling_name || "onbekend", row.received_on, STATUS[row.status],
+         row.assigned_to || "niemand",
          row.contact_by + " (" + row.contact_due + ")"].forEach(function (text) {
           tr.appendChild(element("td", text));
         });
