@@ -7,7 +7,7 @@ import secrets
 import threading
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from pathlib import Path
@@ -150,6 +150,15 @@ class LocalBackend:
 
         with self._lock:
             return int(lambda_handler({}, self._context)["sent"])
+
+    def reminder(self, day: date | None = None) -> dict[str, Any]:
+        """The reminder function, run now (for `day`, when given)."""
+        from complaint_form.reminder import lambda_handler
+
+        event = {"day": day.isoformat()} if day else {}
+        with self._lock:
+            result: dict[str, Any] = lambda_handler(event, self._context)
+            return result
 
     def cognito(self, operation: str, arguments: dict[str, Any]) -> dict[str, Any]:
         """One call of Cognito's sign-in API (as the browser makes it), answered by moto.

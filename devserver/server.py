@@ -11,11 +11,13 @@ import traceback
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from contextlib import suppress
+from datetime import date
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from botocore.exceptions import ClientError, ParamValidationError
 from complaint_form.models import EMAIL_KINDS
@@ -38,6 +40,7 @@ SIGN_IN_OPERATIONS = frozenset({"InitiateAuth", "RespondToAuthChallenge",
 # As often as the retry function's schedule in infra/template.yaml runs it.
 RETRY_SECONDS = 60.0
 API_PREFIX = "/api/"
+REMINDER_PATH = "/_dev/herinnering"
 # CloudFront tells the origin the viewer's address in this header (a client cannot set it).
 VIEWER_ADDRESS = "cloudfront-viewer-address"
 STAFF_PREFIX = "/api/staff/"
@@ -104,7 +107,9 @@ class Handler(SimpleHTTPRequestHandler):
             super().do_HEAD()
 
     def do_POST(self) -> None:
-        if self.path.startswith(DEV_PREFIX):
+        if self.path.split("?")[0] == REMINDER_PATH:
+            self._reminder()
+        elif self.path.startswith(DEV_PREFIX):
             self._replay_email_event()
         elif self.path == COGNITO_PATH:
             self._cognito()
@@ -239,6 +244,19 @@ class Handler(SimpleHTTPRequestHandler):
         status = HTTPStatus.OK if item is not None else HTTPStatus.NOT_FOUND
         data = json.dumps(item, ensure_ascii=False, indent=2).encode()
         self._reply(status, [("Content-Type", "application/json; charset=utf-8")], data)
+
+    def _reminder(self) -> None:
+        """Development only: POST /_dev/herinnering runs the daily reminder now, as its
+        schedule does on working days at 08:00; ?dag=2026-11-30 runs it for that day. Its
+        e-mail goes to the outbox; the answer says what it did."""
+        day = parse_qs(urlsplit(self.path).query).get("dag", [None])[0]
+        try:
+            result = self.backend.reminder(date.fromisoformat(day) if day else None)
+        except ValueError:
+            self._reply(HTTPStatus.BAD_REQUEST, [], b"dag: YYYY-MM-DD")
+            return
+        self._reply(HTTPStatus.OK, [("Content-Type", "application/json; charset=utf-8")],
+                    json.dumps(result).encode())
 
     def _reply(self, status: int, headers: Iterable[tuple[str, str]], data: bytes) -> None:
         self.send_response(status)

@@ -22,8 +22,10 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from complaint_form.models import (
     FIRST_EMAILS,
+    OPEN,
     TO_COMPLAINANT,
     ComplaintOutline,
+    DeadlineEntry,
     EmailEvent,
     EmailKind,
     EmailRecord,
@@ -205,7 +207,9 @@ def _inbox_facts(complaint: StoredComplaint) -> dict[str, Any]:
     return {"reference": complaint.reference, "kind": complaint.kind,
             "received_on": complaint.received_on.isoformat(),
             "provider_name": complaint.provider_name, "regeling_name": complaint.regeling_name,
-            "contact_by": complaint.deadlines.contact_by.isoformat()}
+            "contact_by": complaint.deadlines.contact_by.isoformat(),
+            "judgement_by": complaint.deadlines.judgement_by.isoformat()
+            if complaint.deadlines.judgement_by else None}
 
 
 def _inbox_entry(item: dict[str, Any], status: str) -> InboxEntry:
@@ -213,6 +217,23 @@ def _inbox_entry(item: dict[str, Any], status: str) -> InboxEntry:
     return InboxEntry.model_validate({**data["inbox"], "status": status,
                                       "assigned_to": data.get("assigned_to"),
                                       "contact_made_at": data.get("contact_made_at")})
+
+
+_DEADLINE_PROJECTION = "inbox, contact_made_at, judgement_on, extension"
+
+
+def _deadline_entry(item: dict[str, Any]) -> DeadlineEntry:
+    data = {name: _deserializer.deserialize(value) for name, value in item.items()}
+    facts, extension = data["inbox"], data.get("extension")
+    return DeadlineEntry(
+        reference=facts["reference"], provider_name=facts["provider_name"],
+        contact_by=facts["contact_by"], contact_made=bool(data.get("contact_made_at")),
+        judgement_by=extension["until"] if extension else facts["judgement_by"],
+        judgement_given=bool(data.get("judgement_on")))
+
+
+def _reminder_key(day: date) -> dict[str, Any]:
+    return {"pk": {"S": f"HERINNERING#{day.isoformat()}"}, "sk": {"S": "HERINNERING"}}
 
 
 def _from_item(item: dict[str, Any]) -> StoredComplaint:
@@ -565,3 +586,48 @@ class ComplaintRepository:
                         yield complaint
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def open_deadlines(self) -> Iterator[DeadlineEntry]:
+        """The deadlines of every open complaint (a query of the status index per open
+        status)."""
+        paginator = self.client.get_paginator("query")
+        try:
+            for status in OPEN:
+                pages = paginator.paginate(
+                    TableName=self.table_name, IndexName=BY_STATUS,
+                    KeyConditionExpression="gsi2pk = :status",
+                    ExpressionAttributeValues={":status": {"S": f"STATUS#{status}"}},
+                    ProjectionExpression=_DEADLINE_PROJECTION)
+                for page in pages:
+                    yield from (_deadline_entry(item) for item in page.get("Items", []))
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def claim_reminder(self, day: date, now: datetime) -> bool:
+        """Claim the sending of `day`'s reminder: False when it was sent, or another run is
+        sending it (a claim younger than CLAIM_TIMEOUT)."""
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item={**_reminder_key(day), "claimed_at": {"S": now.isoformat()},
+                      "expires_at": {"N": str(int((now + MARKER_LIFETIME).timestamp()))}},
+                ConditionExpression="attribute_not_exists(pk) OR (attribute_not_exists("
+                                    "sent_at) AND claimed_at < :stale)",
+                ExpressionAttributeValues={":stale": {"S": (now - CLAIM_TIMEOUT).isoformat()}})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        return True
+
+    def reminder_sent(self, day: date, now: datetime) -> None:
+        with suppress(ClientError):  # unrecorded, it may go twice after the claim is stale
+            self.client.update_item(TableName=self.table_name, Key=_reminder_key(day),
+                                    UpdateExpression="SET sent_at = :now",
+                                    ExpressionAttributeValues={":now": {"S": now.isoformat()}})
+
+    def release_reminder(self, day: date) -> None:
+        """Give up the claim: sending failed, and the scheduler's retry sends it."""
+        with suppress(ClientError):  # else the claim goes stale, with the same effect
+            self.client.delete_item(TableName=self.table_name, Key=_reminder_key(day),
+                                    ConditionExpression="attribute_not_exists(sent_at)")

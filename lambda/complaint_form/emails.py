@@ -8,10 +8,15 @@ typed reaches the address in the copy, sent once the address is confirmed throug
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from complaint_form.intake import copy_link
 from complaint_form.models import StoredComplaint
 from complaint_form.ses import Email
 from klachtenportaal.formatting import template_environment
+
+if TYPE_CHECKING:
+    from complaint_form.duties import Reminder
 
 
 class EmailRenderer:
@@ -22,15 +27,21 @@ class EmailRenderer:
 
     def _render(self, name: str, complaint: StoredComplaint, to: str,
                 reply_to: str | None = None) -> Email:
-        context = {
+        return self._email(name, to, reply_to, {
             "complaint": complaint,
             "portal": complaint.portal,
             "contact_days": complaint.portal["contact_within_working_days"],
             "copy_url": self.site_url + copy_link(complaint, complaint.copy_link)
             if complaint.copy_link else None,
-            # Names the kenmerk only: the dossier opens after sign-in.
-            "dossier_url": f"{self.site_url}/behandelomgeving/#{complaint.reference}",
-        }
+            "dossier_url": self.dossier_url(complaint.reference),
+        })
+
+    def dossier_url(self, reference: str) -> str:
+        """Names the kenmerk only: the dossier opens after sign-in."""
+        return f"{self.site_url}/behandelomgeving/#{reference}"
+
+    def _email(self, name: str, to: str, reply_to: str | None,
+               context: dict[str, Any]) -> Email:
         subject = self.env.get_template(f"{name}_subject.txt").render(context)
         return Email(
             to=to,
@@ -54,3 +65,9 @@ class EmailRenderer:
     def notification(self, complaint: StoredComplaint) -> Email:
         """The message telling the complaints body a complaint came in."""
         return self._render("notification", complaint, self.notification_email)
+
+    def reminder(self, reminder: Reminder) -> Email:
+        """The day's deadlines for the complaints body: kenmerken, providers, dates and links
+        to the dossiers, no personal data."""
+        return self._email("reminder", self.notification_email, None, {
+            "reminder": reminder, "dossier_url": self.dossier_url})

@@ -338,6 +338,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # A complaint in one of these is closed: it is deleted the retention period later.
 CLOSED = frozenset({"afgehandeld", "ingetrokken", "niet_ontvankelijk"})
+OPEN: tuple[str, ...] = tuple(status for status in get_args(Status) if status not in CLOSED)
 
 
 class Extension(StoredModel):
@@ -370,6 +371,17 @@ class InboxEntry(BaseModel):
     contact_by: date
     contact_made_at: datetime | None
     assigned_to: str | None
+
+
+class DeadlineEntry(BaseModel):
+    """An open complaint's deadlines, as the daily reminder reads them."""
+
+    reference: str
+    provider_name: str
+    contact_by: date
+    contact_made: bool
+    judgement_by: date | None = Field(description="After the extension, if there is one.")
+    judgement_given: bool
 
 
 class ComplaintOutline(StoredModel):

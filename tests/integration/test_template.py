@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,8 @@ def test_iam_grants_data_actions_on_named_resources_only(stack: dict[str, Any]) 
                     assert not any(action.endswith(":*") for action in actions), (role, statement)
 
 
-@pytest.mark.parametrize("role_name", ["ComplaintFunctionRole", "RetryFunctionRole"])
+@pytest.mark.parametrize("role_name", ["ComplaintFunctionRole", "RetryFunctionRole",
+                                       "ReminderFunctionRole"])
 def test_ses_send_is_limited_to_the_sender_identity(stack: dict[str, Any],
                                                     role_name: str) -> None:
     role = resources_of(stack, "AWS::IAM::Role")[role_name]
@@ -352,3 +354,20 @@ def test_access_log_is_append_only_for_the_staff_role(stack: dict[str, Any]) -> 
     assert table["SSESpecification"]["KMSMasterKeyId"] == {"Ref": "DataKey"}
     assert "TimeToLiveSpecification" not in table
     assert stack["Resources"]["AccessLogTable"]["DeletionPolicy"] == "Retain"
+
+
+def test_reminder_role_reads_the_status_index_and_writes_only_its_marker(
+        stack: dict[str, Any]) -> None:
+    from fnmatch import fnmatch
+
+    from complaint_form.dynamodb import _reminder_key
+
+    role = resources_of(stack, "AWS::IAM::Role")["ReminderFunctionRole"]
+    statements = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]
+                  if str(s["Action"]).count("dynamodb:")]
+    [read] = [s for s in statements if s["Action"] == "dynamodb:Query"]
+    assert read["Resource"] == {"Fn::Sub": "${ComplaintsTable.Arn}/index/by-status"}
+    [write] = [s for s in statements if s is not read]
+    [pattern] = write["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+    assert fnmatch(_reminder_key(date(2026, 11, 30))["pk"]["S"], pattern)
+    assert not fnmatch("KLACHT#KPZ-7K4M-Q9XD", pattern)
