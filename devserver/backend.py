@@ -160,6 +160,14 @@ class LocalBackend:
             result: dict[str, Any] = lambda_handler(event, self._context)
             return result
 
+    def retention(self) -> dict[str, Any]:
+        """The retention job, run now: closed complaints whose retention ended are deleted."""
+        from complaint_form.retention import lambda_handler
+
+        with self._lock:
+            result: dict[str, Any] = lambda_handler({}, self._context)
+            return result
+
     def cognito(self, operation: str, arguments: dict[str, Any]) -> dict[str, Any]:
         """One call of Cognito's sign-in API (as the browser makes it), answered by moto.
         ClientError as Cognito would refuse it."""

@@ -41,6 +41,7 @@ SIGN_IN_OPERATIONS = frozenset({"InitiateAuth", "RespondToAuthChallenge",
 RETRY_SECONDS = 60.0
 API_PREFIX = "/api/"
 REMINDER_PATH = "/_dev/herinnering"
+RETENTION_PATH = "/_dev/bewaartermijn"
 # CloudFront tells the origin the viewer's address in this header (a client cannot set it).
 VIEWER_ADDRESS = "cloudfront-viewer-address"
 STAFF_PREFIX = "/api/staff/"
@@ -109,6 +110,9 @@ class Handler(SimpleHTTPRequestHandler):
     def do_POST(self) -> None:
         if self.path.split("?")[0] == REMINDER_PATH:
             self._reminder()
+        elif self.path == RETENTION_PATH:
+            self._reply(HTTPStatus.OK, [("Content-Type", "application/json; charset=utf-8")],
+                        json.dumps(self.backend.retention()).encode())
         elif self.path.startswith(DEV_PREFIX):
             self._replay_email_event()
         elif self.path == COGNITO_PATH:

@@ -20,9 +20,11 @@ from complaint_form.dynamodb import StorageUnavailableError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
-AccessEvent = Literal["inbox", "dossier_read", "dossier_change", "access_log_read"]
-Outcome = Literal["allowed", "refused", "not_found", "conflict"]
+AccessEvent = Literal["inbox", "dossier_read", "dossier_change", "access_log_read",
+                      "retention_delete"]
+Outcome = Literal["allowed", "refused", "not_found", "conflict", "deleted"]
 
 
 class AccessEntry(BaseModel):
@@ -60,15 +62,20 @@ class AccessLog:
             self._client = boto3.client("dynamodb")
         return self._client
 
-    def write(self, entry: AccessEntry) -> None:
-        """Add one entry; never replaces one (a new id each time, and a condition)."""
+    def put(self, entry: AccessEntry) -> PutTypeDef:
+        """The put of one entry (PutItem's arguments, and a transaction's Put): it never
+        replaces one (a new id each time, and a condition)."""
         item = {"pk": {"S": _partition(entry.reference)},
                 "sk": {"S": f"{entry.at.isoformat()}#{uuid.uuid4()}"},
                 **{name: {"S": str(value)} for name, value
                    in entry.model_dump(mode="json").items() if value is not None}}
+        return {"TableName": self.table_name, "Item": item,
+                "ConditionExpression": "attribute_not_exists(pk)"}
+
+    def write(self, entry: AccessEntry) -> None:
+        """Add one entry."""
         try:
-            self.client.put_item(TableName=self.table_name, Item=item,
-                                 ConditionExpression="attribute_not_exists(pk)")
+            self.client.put_item(**self.put(entry))
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 

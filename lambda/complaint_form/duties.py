@@ -1,10 +1,12 @@
-"""The complaints body's duties on schedule: the daily reminder of deadlines."""
+"""The complaints body's duties on schedule: the daily reminder of deadlines, and deleting
+closed complaints when their retention ends."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from complaint_form.audit import AccessEntry
 from complaint_form.dependencies import Dependencies, get_dependencies
 from complaint_form.models import AMSTERDAM, DeadlineEntry
 from complaint_form.observability import logger
@@ -13,6 +15,8 @@ from klachtenportaal.formatting import format_days_left
 
 # A provider's judgement is named this many working days before it is due.
 JUDGEMENT_WARNING_DAYS = 5
+# Who the access log names for what the retention job does.
+RETENTION_JOB = "bewaartermijn"
 
 
 @dataclass(frozen=True)
@@ -72,3 +76,20 @@ def send_deadline_reminder(day: date | None = None,
     logger.info("reminder_sent", day=day.isoformat(), contacts=len(reminder.contacts),
                 judgements=len(reminder.judgements))
     return reminder
+
+
+def apply_retention(deps: Dependencies | None = None) -> list[str]:
+    """Delete every closed complaint whose retention has ended, each deletion written to the
+    access log; the kenmerken deleted. Open complaints have no end of retention, and one
+    reopened since the query is left alone."""
+    deps = deps or get_dependencies()
+    now = deps.clock()
+    deleted = []
+    for reference in list(deps.repository.past_retention(now)):
+        entry = AccessEntry(event="retention_delete", at=now, reference=reference,
+                            user_id=RETENTION_JOB, user=RETENTION_JOB, role="systeem",
+                            source_ip="-", outcome="deleted")
+        if deps.repository.delete_past_retention(reference, now, deps.access_log.put(entry)):
+            deleted.append(reference)
+    logger.info("retention_applied", deleted=len(deleted))
+    return deleted

@@ -21,6 +21,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError, ParamValidationError
 
 from complaint_form.models import (
+    CLOSED,
     FIRST_EMAILS,
     OPEN,
     TO_COMPLAINANT,
@@ -37,6 +38,7 @@ from complaint_form.models import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 SORT_KEY = "KLACHT"
 BY_PROVIDER = "by-provider"
@@ -177,9 +179,10 @@ def _address_key(address: str, day: date) -> dict[str, Any]:
 
 
 def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
-    # Without expires_at (an open complaint), the TTL leaves the item alone; delivery_problem
-    # is there only when true (a filter on its presence finds the complaints that have one).
-    exclude = {"expires_at"} if complaint.expires_at is None else set()
+    # Without retention_ends (an open complaint), the retention job leaves the item alone;
+    # delivery_problem is there only when true (a filter on its presence finds the complaints
+    # that have one).
+    exclude = {"retention_ends"} if complaint.retention_ends is None else set()
     if not complaint.delivery_problem:
         exclude.add("delivery_problem")
     data = complaint.model_dump(mode="json", exclude=exclude)
@@ -504,11 +507,11 @@ class ComplaintRepository:
                   + ", gsi2pk = :index, version = version + :one, "
                     "history = list_append(if_not_exists(history, :none), :entry)")
         # Closed, it is deleted the retention period later; open, never.
-        if complaint.expires_at is not None:
-            update += ", expires_at = :expires"
-            values[":expires"] = {"N": str(complaint.expires_at)}
+        if complaint.retention_ends is not None:
+            update += ", retention_ends = :ends"
+            values[":ends"] = {"N": str(complaint.retention_ends)}
         else:
-            update += " REMOVE expires_at"
+            update += " REMOVE retention_ends"
         try:
             self.client.update_item(
                 TableName=self.table_name, Key=_key(complaint.reference),
@@ -631,3 +634,42 @@ class ComplaintRepository:
         with suppress(ClientError):  # else the claim goes stale, with the same effect
             self.client.delete_item(TableName=self.table_name, Key=_reminder_key(day),
                                     ConditionExpression="attribute_not_exists(sent_at)")
+
+    def past_retention(self, now: datetime) -> Iterator[str]:
+        """The kenmerken of closed complaints whose retention ended by `now` (a query of the
+        status index per closed status)."""
+        paginator = self.client.get_paginator("query")
+        try:
+            for status in sorted(CLOSED):
+                pages = paginator.paginate(
+                    TableName=self.table_name, IndexName=BY_STATUS,
+                    KeyConditionExpression="gsi2pk = :status",
+                    FilterExpression="retention_ends <= :now",
+                    ExpressionAttributeValues={":status": {"S": f"STATUS#{status}"},
+                                               ":now": {"N": str(int(now.timestamp()))}},
+                    ProjectionExpression="#reference",
+                    ExpressionAttributeNames={"#reference": "reference"})
+                for page in pages:
+                    yield from (item["reference"]["S"] for item in page.get("Items", []))
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def delete_past_retention(self, reference: str, now: datetime,
+                              logged: PutTypeDef) -> bool:
+        """Delete the complaint if its retention has ended (so not one reopened meanwhile),
+        and put `logged` (its access-log entry) in the same transaction: both or neither.
+        Whether it was deleted."""
+        try:
+            self.client.transact_write_items(TransactItems=[
+                {"Delete": {"TableName": self.table_name, "Key": _key(reference),
+                            "ConditionExpression": "retention_ends <= :now",
+                            "ExpressionAttributeValues": {
+                                ":now": {"N": str(int(now.timestamp()))}}}},
+                {"Put": logged}])
+        except ClientError as exc:
+            reasons = [reason.get("Code") for reason
+                       in exc.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return False
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        return True

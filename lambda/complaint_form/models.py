@@ -433,9 +433,10 @@ class StoredComplaint(ComplaintOutline):
     complainant: Person
     complaint: ComplaintDetails
     consent_given_at: datetime
-    expires_at: int | None = Field(
-        None, description="Epoch seconds after which DynamoDB deletes the item: set when the "
-                          "complaint is closed, never while it is open.")
+    retention_ends: int | None = Field(
+        None, description="Epoch seconds after which the retention job deletes the complaint "
+                          "(complaint_form.duties): set when it is closed, never while it is "
+                          "open.")
     delivery_problem: bool = Field(
         False, description="An e-mail to the complainant bounced, was refused or marked as "
                            "spam ('bevestiging niet afgeleverd'): phone instead. Stored only "

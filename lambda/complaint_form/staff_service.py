@@ -212,8 +212,8 @@ def act(user: StaffUser, reference: str, action: StaffAction,
             _log(deps, user, "dossier_change", reference, "refused")
             raise TransitionNotAllowedError(complaint.status, action.status)
         closed = action.status in CLOSED
-        expires = int(now.timestamp()) + deps.settings.retention_days * 86_400
-        changes = {"status": action.status, "expires_at": expires if closed else None}
+        ends = int(now.timestamp()) + deps.settings.retention_days * 86_400
+        changes = {"status": action.status, "retention_ends": ends if closed else None}
         detail = f"{complaint.status} -> {action.status}"
     elif isinstance(action, RecordJudgement):
         changes, detail = {"judgement_on": action.given_on}, action.given_on.isoformat()

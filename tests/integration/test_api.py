@@ -56,7 +56,7 @@ def test_post_complaint_stores_it_with_deadlines_and_sends_both_emails(aws: Sett
     assert item["gsi1pk"] == "AANBIEDER#dragon-coaching"
     assert item["gsi2pk"] == "STATUS#ontvangen"
     assert "email_pending" not in item
-    assert "expires_at" not in item, "an open complaint never expires"
+    assert "retention_ends" not in item, "an open complaint is kept while open"
     # AND both e-mails went out, with their SES message ids recorded as proof
     confirmation, notification = sent_emails()
     assert [item["emails"][k]["message_id"] for k in ("confirmation", "notification")] == \

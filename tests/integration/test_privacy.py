@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import re
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -13,10 +15,12 @@ from complaint_form.dependencies import Dependencies
 
 from tests.backend import (
     RECEIVED,
+    LambdaContext,
     complaint_body,
     form_event,
     invoke,
     json_event,
+    new_address,
     stored_items,
 )
 
@@ -45,30 +49,30 @@ def test_logs_hold_no_personal_data(deps: Dependencies, log_lines: io.StringIO,
     assert "Zwartkruis" not in text and "23987654" not in text
 
 
-def test_stored_complaint_expires_only_after_closing_plus_the_retention_period(
+def test_stored_complaint_retention_ends_only_after_closing_plus_the_retention_period(
         deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
     from complaint_form.staff_service import ChangeStatus, StaffUser, act
 
     officer = StaffUser("sub-of-fenna", "fenna", frozenset({"klachtenfunctionaris"}),
                         "203.0.113.7")
-    # GIVEN a stored complaint: open, it never expires, however long its handling takes
+    # GIVEN a stored complaint: open, it is kept, however long its handling takes
     invoke(json_event(complaint_body()))
     [item] = stored_items(deps.settings.table_name)
     reference = item["reference"]
-    assert "expires_at" not in item
+    assert "retention_ends" not in item
     act(officer, reference, ChangeStatus(action="status", version=1, status="in_behandeling"))
     # WHEN it is closed a month later
     closed = RECEIVED + timedelta(days=30)
     monkeypatch.setattr(deps, "clock", lambda: closed)
     act(officer, reference, ChangeStatus(action="status", version=2, status="afgehandeld"))
-    # THEN it expires the retention period after closing
+    # THEN its retention ends the retention period after closing
     [item] = stored_items(deps.settings.table_name)
-    assert item["expires_at"] == int((closed + timedelta(days=730)).timestamp())
+    assert item["retention_ends"] == int((closed + timedelta(days=730)).timestamp())
     assert item["gsi2pk"] == "STATUS#afgehandeld"
-    # AND reopened, it never expires again until closed again
+    # AND reopened, it is kept again until closed again
     act(officer, reference, ChangeStatus(action="status", version=3, status="in_behandeling"))
     [item] = stored_items(deps.settings.table_name)
-    assert "expires_at" not in item
+    assert "retention_ends" not in item
 
 
 def test_retention_is_the_same_in_settings_infra_and_privacy_page(repo_root: Path) -> None:
@@ -80,3 +84,48 @@ def test_retention_is_the_same_in_settings_infra_and_privacy_page(repo_root: Pat
     assert load_template()["Parameters"]["RetentionDays"]["Default"] == days == 730
     privacy = (repo_root / "docs" / "privacy.md").read_text(encoding="utf-8")
     assert "twee jaar" in privacy
+
+
+def test_retention_job_deletes_only_complaints_closed_longer_than_the_period_and_logs_it(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_form.retention import lambda_handler
+    from complaint_form.staff_service import ChangeStatus, StaffUser, act
+
+    officer = StaffUser("sub-of-fenna", "fenna", frozenset({"klachtenfunctionaris"}),
+                        "203.0.113.7")
+
+    def complaint(closed_on: datetime | None, reopened: bool = False) -> str:
+        monkeypatch.setattr(deps, "clock", lambda: RECEIVED)
+        answer = invoke(json_event(complaint_body(submission_id=str(uuid.uuid4()),
+                                                  email=new_address())))
+        reference: str = json.loads(answer["body"])["reference"]
+        if closed_on is not None:
+            monkeypatch.setattr(deps, "clock", lambda: closed_on)
+            for version, status in enumerate(["in_behandeling", "afgehandeld"]
+                                             + (["in_behandeling"] if reopened else []), 1):
+                act(officer, reference, ChangeStatus(action="status", version=version,
+                                                     status=status))
+        return reference
+
+    # GIVEN complaints closed more than the retention period (730 days) ago, closed the day
+    # before, closed long ago and reopened, and open
+    now = RECEIVED + timedelta(days=800)
+    long_closed = complaint(RECEIVED + timedelta(days=60))
+    closed_yesterday = complaint(now - timedelta(days=1))
+    reopened = complaint(RECEIVED + timedelta(days=60), reopened=True)
+    still_open = complaint(None)
+    # WHEN the retention job runs
+    monkeypatch.setattr(deps, "clock", lambda: now)
+    result = lambda_handler({}, LambdaContext())
+    # THEN only the one closed longer ago is gone
+    assert result == {"deleted": 1}
+    assert {item["reference"] for item in stored_items(deps.settings.table_name)} == {
+        closed_yesterday, reopened, still_open}
+    # AND the access log says who deleted it and when
+    entries = [item for item in boto3.client("dynamodb", region_name="eu-west-1").scan(
+        TableName=deps.settings.access_log_table_name)["Items"]
+        if item["event"]["S"] == "retention_delete"]
+    assert [(e["reference"]["S"], e["user"]["S"], e["outcome"]["S"], e["at"]["S"][:10])
+            for e in entries] == [(long_closed, "bewaartermijn", "deleted", "2029-01-31")]
+    # AND a second run deletes nothing
+    assert lambda_handler({}, LambdaContext()) == {"deleted": 0}

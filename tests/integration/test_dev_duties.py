@@ -1,4 +1,5 @@
-"""`make serve` runs the daily reminder on demand, and its e-mail lands in the outbox."""
+"""`make serve` runs the scheduled duties on demand: the reminder, whose e-mail lands in the
+outbox, and the retention job."""
 
 from __future__ import annotations
 
@@ -35,3 +36,11 @@ def test_dev_reminder_on_demand_writes_its_email_to_the_outbox(product: LocalPro
     [reminder] = [m for m in messages if str(m["Subject"]).startswith("Termijnen")]
     text = reminder.get_body(preferencelist=("plain",))
     assert text is not None and str(receipt["reference"]) in str(text.get_content())
+
+
+def test_dev_retention_on_demand_keeps_open_complaints(product: LocalProduct) -> None:
+    # GIVEN an open complaint WHEN the retention job runs THEN nothing is deleted
+    receipt = post(product.url + "api/klachten", json.dumps(complaint_body(
+        submission_id=str(uuid.uuid4()), email=new_address())).encode())
+    assert post(product.url + "_dev/bewaartermijn") == {"deleted": 0}
+    assert product.stored(str(receipt["reference"])) == 200
