@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 AccessEvent = Literal["inbox", "dossier_read", "dossier_change", "access_log_read",
-                      "retention_delete"]
+                      "export", "retention_delete"]
 Outcome = Literal["allowed", "refused", "not_found", "conflict", "deleted"]
 
 
@@ -36,6 +36,7 @@ class AccessEntry(BaseModel):
     role: str
     source_ip: str
     outcome: Outcome
+    detail: str | None = Field(None, description="What an export held (filter, rows, text).")
 
 
 def table_definition(table_name: str) -> dict[str, Any]:

@@ -673,3 +673,20 @@ class ComplaintRepository:
                 return False
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
         return True
+
+    def with_status(self, status: str, filters: InboxFilters | None = None,
+                    ) -> Iterator[StoredComplaint]:
+        """Every complaint with `status` that meets `filters`, whole, the contact due first
+        (the export)."""
+        arguments: dict[str, Any] = {
+            "TableName": self.table_name, "IndexName": BY_STATUS,
+            "KeyConditionExpression": "gsi2pk = :status",
+            "ExpressionAttributeValues": {":status": {"S": f"STATUS#{status}"}}}
+        if filters is not None and filters.expression:
+            arguments["FilterExpression"] = filters.expression
+            arguments["ExpressionAttributeValues"] |= filters.values
+        try:
+            for page in self.client.get_paginator("query").paginate(**arguments):
+                yield from (_from_item(item) for item in page.get("Items", []))
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc

@@ -452,3 +452,35 @@ class StoredComplaint(ComplaintOutline):
     @property
     def regeling_name(self) -> str | None:
         return str(self.regeling["name"]) if self.regeling else None
+
+    @property
+    def judgement_due(self) -> date | None:
+        """When the provider's judgement is due: after the extension, if there is one."""
+        return self.extension.until if self.extension else self.deadlines.judgement_by
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When it was closed (its last status change), if it is closed."""
+        if self.status not in CLOSED:
+            return None
+        return next((entry.at for entry in reversed(self.history) if entry.action == "status"),
+                    None)
+
+    def contact_met(self, today: date) -> bool | None:
+        """Whether contact was made by its deadline; None while that is still open."""
+        made = self.contact_made_at.astimezone(AMSTERDAM).date() if self.contact_made_at \
+            else None
+        return _met(self.deadlines.contact_by, made, today)
+
+    def judgement_met(self, today: date) -> bool | None:
+        """Whether the provider's judgement came within its term; None while that is still
+        open, or when there is no term."""
+        if self.judgement_due is None:
+            return None
+        return _met(self.judgement_due, self.judgement_on, today)
+
+
+def _met(due: date, done_on: date | None, today: date) -> bool | None:
+    if done_on is not None:
+        return done_on <= due
+    return False if today > due else None

@@ -26,6 +26,7 @@ from complaint_form.dynamodb import (
     InboxFilters,
     StorageUnavailableError,
 )
+from complaint_form.exports import ExportFormat
 from complaint_form.headers import SECURITY_HEADERS, through_the_site
 from complaint_form.models import ErrorResponse, Status
 from complaint_form.observability import logger, metrics
@@ -40,6 +41,7 @@ from complaint_form.staff_service import (
     access_log,
     act,
     dossier,
+    export,
     inbox,
 )
 
@@ -110,6 +112,21 @@ def get_inbox(status: Annotated[Status, Query()] = "ontvangen",
               overdue: Annotated[bool, Query()] = False) -> Response[str]:
     filters = InboxFilters(provider=provider, regeling=regeling, officer=officer)
     return _json(inbox(_user(), status, page, filters, overdue=overdue))
+
+
+@app.get("/api/staff/export", summary="The inbox's filter as CSV or XLSX, one row per "
+                                     "complaint; the complaint text only with met_tekst "
+                                     "(beheerder)")
+def get_export(status: Annotated[Status, Query()] = "ontvangen",
+               provider: Annotated[str | None, Query(max_length=200)] = None,
+               regeling: Annotated[str | None, Query(max_length=200)] = None,
+               officer: Annotated[str | None, Query(max_length=254)] = None,
+               overdue: Annotated[bool, Query()] = False,
+               met_tekst: Annotated[bool, Query()] = False,
+               formaat: Annotated[ExportFormat, Query()] = "csv") -> Response[str]:
+    filters = InboxFilters(provider=provider, regeling=regeling, officer=officer)
+    return _json(export(_user(), status, filters, overdue=overdue, with_text=met_tekst,
+                        export_format=formaat))
 
 
 @app.get(f"{STAFF_PATH}/<reference>", summary="Dossier: everything about one complaint")

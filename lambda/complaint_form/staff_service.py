@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from complaint_form import exports
 from complaint_form.audit import AccessEntry, AccessEvent, Outcome
 from complaint_form.dependencies import Dependencies, get_dependencies
 from complaint_form.dynamodb import ChangedMeanwhileError, InboxFilters, PageKeyInvalidError
@@ -122,10 +123,11 @@ class InboxPage(BaseModel):
 
 
 def _log(deps: Dependencies, user: StaffUser, event: AccessEvent, reference: str | None,
-         outcome: Outcome) -> None:
+         outcome: Outcome, detail: str | None = None) -> None:
     deps.access_log.write(AccessEntry(event=event, at=deps.clock(), reference=reference,
                                       user_id=user.user_id, user=user.username, role=user.role,
-                                      source_ip=user.source_ip, outcome=outcome))
+                                      source_ip=user.source_ip, outcome=outcome,
+                                      detail=detail))
 
 
 def _require(deps: Dependencies, user: StaffUser, roles: frozenset[str], event: AccessEvent,
@@ -273,6 +275,39 @@ def access_log(user: StaffUser, reference: str,
     _require(deps, user, ADMINISTRATORS, "access_log_read", reference)
     _log(deps, user, "access_log_read", reference, "allowed")
     return deps.access_log.of(reference)
+
+
+class ExportFile(BaseModel):
+    """A file for the page to offer as a download: it fetches it with the user's token, so
+    it comes as JSON, the content in base64."""
+
+    filename: str
+    media_type: str
+    content: str = Field(description="The file, base64-encoded.")
+
+
+def export(user: StaffUser, status: str, filters: InboxFilters | None = None, *,
+           overdue: bool = False, with_text: bool = False,
+           export_format: exports.ExportFormat = "csv",
+           deps: Dependencies | None = None) -> ExportFile:
+    """The inbox's current filter as a file, one row per complaint (beheerders only); the
+    complaint text only when `with_text`. Logged with what it held."""
+    deps = deps or get_dependencies()
+    _require(deps, user, ADMINISTRATORS, "export", None)
+    today = deps.clock().astimezone(AMSTERDAM).date()
+    if overdue:
+        filters = replace(filters or InboxFilters(), overdue_on=today)
+    complaints = list(deps.repository.with_status(status, filters))
+    held = {"status": status, **{name: value for name, value in vars(filters or InboxFilters())
+                                 .items() if value}}
+    _log(deps, user, "export", None, "allowed",
+         detail=f"{json.dumps(held, default=str)}; {len(complaints)} klachten; "
+                f"{'met' if with_text else 'zonder'} klachttekst; {export_format}")
+    table = exports.rows(complaints, today, with_text=with_text)
+    return ExportFile(
+        filename=f"klachten-{status}-{today.isoformat()}.{export_format}",
+        media_type=exports.MEDIA_TYPES[export_format],
+        content=base64.b64encode(exports.export(table, export_format)).decode())
 
 
 def _encode(key: dict[str, Any] | None) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import urllib.request
 import uuid
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -95,8 +96,9 @@ def test_behandelomgeving_officer_signs_in_with_mfa_and_works_a_complaint(
     expect(history).to_have_count(5)
     expect(history.nth(3)).to_contain_text("Notitie: Gebeld")
     expect(history.nth(0)).to_contain_text(OFFICER)
-    # AND an officer does not get to see who looked at the dossier
+    # AND an officer does not get to see who looked at the dossier, nor export
     expect(page.locator("[data-kp-access-block]")).to_be_hidden()
+    expect(page.locator("[data-kp-export]")).to_be_hidden()
     # AND the inbox lists it under its new status, with its officer and the contact made
     page.click("[data-kp-back]")
     page.select_option("[data-kp-status]", "in_behandeling")
@@ -123,6 +125,29 @@ def test_behandelomgeving_beheerder_sees_who_looked_at_a_dossier(
     entries = page.locator("[data-kp-access-list] li")
     expect(entries.first).to_contain_text(
         f"{OFFICER} (klachtenfunctionaris) · dossier bekeken")
+    assert violations(page) == []
+
+
+def test_behandelomgeving_beheerder_exports_the_list_as_excel(
+        page: Page, product: LocalProduct, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    # GIVEN a new complaint, and a beheerder at the inbox
+    reference = submit(product)
+    sign_in(page, product, ADMINISTRATOR)
+    expect(page.locator("[data-kp-rows] tr").first).to_be_visible()
+    # WHEN the beheerder exports the ontvangen list as Excel
+    with page.expect_download() as download:
+        page.click("[data-kp-export] button[value=xlsx]")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    # THEN the workbook lists the complaint, without its text
+    assert saved.name.startswith("klachten-ontvangen-") and saved.suffix == ".xlsx"
+    sheet = load_workbook(saved).active
+    assert sheet is not None
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert "omschrijving" not in rows[0]
+    assert reference in [row[0] for row in rows[1:]]
     assert violations(page) == []
 
 

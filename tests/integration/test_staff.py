@@ -3,6 +3,9 @@ authorizer's claims; every read of complaint data logged (NEN 7513)."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
 import json
 import uuid
 from datetime import timedelta
@@ -23,10 +26,16 @@ from tests.backend import (
 )
 
 INBOX = "/api/staff/klachten"
+EXPORT = "/api/staff/export"
 
 
 def body_of(response: dict[str, Any]) -> Any:
     return json.loads(response["body"])
+
+
+def content_of(response: dict[str, Any]) -> bytes:
+    """The file of an export answer."""
+    return base64.b64decode(body_of(response)["content"])
 
 
 def submit(**changes: Any) -> str:
@@ -100,7 +109,7 @@ def test_staff_dossier_read_is_logged_and_the_beheerder_sees_who_read_it(
 
 def test_staff_routes_refuse_the_unsigned_and_the_wrong_role(deps: Dependencies) -> None:
     reference = submit()
-    routes = [INBOX, f"{INBOX}/{reference}", f"{INBOX}/{reference}/toegang"]
+    routes = [INBOX, f"{INBOX}/{reference}", f"{INBOX}/{reference}/toegang", EXPORT]
     for path in routes:
         # WHEN no claims came through (the authorizer refused, or was passed around)
         assert invoke_staff(staff_event(path, user=None))["statusCode"] == 401, path
@@ -108,13 +117,76 @@ def test_staff_routes_refuse_the_unsigned_and_the_wrong_role(deps: Dependencies)
         answer = invoke_staff(staff_event(path, groups="[]"))
         assert answer["statusCode"] == 403, path
         assert "Dit mag je met jouw rol niet doen" in body_of(answer)["message"]
-    # AND an officer may not read the access log
+    # AND an officer may not read the access log, nor export
     assert invoke_staff(staff_event(f"{INBOX}/{reference}/toegang"))["statusCode"] == 403
+    assert invoke_staff(staff_event(EXPORT))["statusCode"] == 403
     # AND the refusals are logged too; no dossier was read
     entries = access_entries(deps)
     assert {entry["outcome"] for entry in entries} == {"refused"}
     assert all(entry["event"] != "dossier_read" or entry["outcome"] == "refused"
                for entry in entries)
+
+
+def export_of(query: dict[str, str]) -> dict[str, Any]:
+    return invoke_staff(staff_event(EXPORT, user="bram", groups="[beheerder]", query=query))
+
+
+def test_staff_export_as_csv_has_a_row_per_complaint_with_deadlines_met_and_is_logged(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN two complaints received Monday 23 November 2026 (contact due 30 November); in
+    # one, contact was made the next day; and a text a spreadsheet would run
+    made = submit()
+    late = submit(description="=HYPERLINK(\"http://evil.example\")")
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=1))
+    assert act(made, action="contact_made", version=1)["statusCode"] == 200
+    # WHEN a beheerder exports the ontvangen list on 1 December, without and with the text
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=8))
+    answer = export_of({"status": "ontvangen"})
+    with_text = export_of({"status": "ontvangen", "met_tekst": "true"})
+    # THEN it is a CSV download, one row per complaint, with whether contact was in time
+    assert answer["statusCode"] == 200, answer["body"]
+    assert body_of(answer)["media_type"] == "text/csv; charset=utf-8"
+    assert body_of(answer)["filename"] == "klachten-ontvangen-2026-12-01.csv"
+    table = list(csv.reader(io.StringIO(content_of(answer).decode("utf-8-sig")),
+                            delimiter=";"))
+    header, rows = table[0], {row[0]: dict(zip(table[0], row, strict=True))
+                              for row in table[1:]}
+    assert set(rows) == {made, late} and "omschrijving" not in header
+    assert rows[made]["contact opgenomen"] == "2026-11-24"
+    assert rows[made]["contact op tijd"] == "ja" and rows[late]["contact op tijd"] == "nee"
+    assert rows[made]["oordeel uiterlijk"] == "2027-01-04"
+    assert rows[made]["oordeel op tijd"] == "nog open"
+    # AND the complaint text only when asked for, never as a formula
+    text_rows = list(csv.reader(io.StringIO(content_of(with_text).decode("utf-8-sig")),
+                                delimiter=";"))
+    assert "omschrijving" in text_rows[0]
+    assert "'=HYPERLINK(\"http://evil.example\")" in {row[-2] for row in text_rows[1:]}
+    # AND each export is in the access log, with what it held
+    exports = [e for e in access_entries(deps) if e["event"] == "export"]
+    assert sorted(e["detail"] for e in exports) == [
+        '{"status": "ontvangen"}; 2 klachten; met klachttekst; csv',
+        '{"status": "ontvangen"}; 2 klachten; zonder klachttekst; csv']
+    assert {(e["user"], e["role"], e["outcome"]) for e in exports} == {
+        ("bram", "beheerder", "allowed")}
+
+
+def test_staff_export_as_xlsx_opens_in_a_spreadsheet_with_text_cells(
+        deps: Dependencies) -> None:
+    from openpyxl import load_workbook
+
+    # GIVEN a complaint whose text looks like a formula
+    reference = submit(description="=1+1")
+    # WHEN a beheerder exports the list as XLSX with the text
+    answer = export_of({"status": "ontvangen", "formaat": "xlsx", "met_tekst": "true"})
+    # THEN the workbook holds the row, and the text stays text
+    assert answer["statusCode"] == 200
+    assert body_of(answer)["filename"].endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(content_of(answer))).active
+    assert sheet is not None
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[1][0] == reference and "=1+1" in values[1]
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row
+               if cell.value is not None)
 
 
 def test_staff_dossier_of_an_unknown_complaint_is_not_found_and_logged(

@@ -131,6 +131,7 @@
     var groups = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")))
       ["cognito:groups"] || [];
     $("[data-kp-access-block]").hidden = groups.indexOf("beheerder") < 0;
+    $("[data-kp-export]").hidden = groups.indexOf("beheerder") < 0;
     var reference = decodeURIComponent(location.hash.slice(1));
     if (/^KPZ-/.test(reference)) {
       openDossier(reference);
@@ -161,12 +162,33 @@
     }, IDLE_MS);
   }
 
-  function loadInbox(next) {
-    var query = "?status=" + encodeURIComponent($("[data-kp-status]").value) +
-      (next ? "&page=" + encodeURIComponent(next) : "");
+  // The inbox's status and filters as a query string.
+  function inboxQuery() {
+    var query = "?status=" + encodeURIComponent($("[data-kp-status]").value);
     new FormData($("[data-kp-filters]")).forEach(function (value, name) {
       if (value) { query += "&" + name + "=" + encodeURIComponent(value); }
     });
+    return query;
+  }
+
+  // The API sends the file as JSON (the request needs the token): offered as a download.
+  function exportInbox(format) {
+    var query = inboxQuery() + "&formaat=" + format +
+      ($("#staff-export-text").checked ? "&met_tekst=true" : "");
+    return api("/export" + query).then(function (file) {
+      var bytes = Uint8Array.from(atob(file.content), function (c) { return c.charCodeAt(0); });
+      var link = element("a");
+      link.href = URL.createObjectURL(new Blob([bytes], {type: file.media_type}));
+      link.download = file.filename;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      URL.revokeObjectURL(link.href);
+    }).catch(function (error) { notice(error.message); });
+  }
+
+  function loadInbox(next) {
+    var query = inboxQuery() + (next ? "&page=" + encodeURIComponent(next) : "");
     return api("/klachten" + query).then(function (data) {
       var rows = $("[data-kp-rows]");
       rows.textContent = "";
@@ -315,6 +337,10 @@
       loadInbox();
     });
     $("[data-kp-next]").addEventListener("click", function () { loadInbox(page); });
+    $("[data-kp-export]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      exportInbox(event.submitter ? event.submitter.value : "xlsx");
+    });
     $("[data-kp-signout]").addEventListener("click", signOut);
     $("[data-kp-back]").addEventListener("click", function (event) {
       event.preventDefault();
