@@ -42,6 +42,7 @@ from complaint_form.staff_service import (
     act,
     dossier,
     export,
+    figures_of_year,
     inbox,
 )
 
@@ -127,6 +128,11 @@ def get_export(status: Annotated[Status, Query()] = "ontvangen",
     filters = InboxFilters(provider=provider, regeling=regeling, officer=officer)
     return _json(export(_user(), status, filters, overdue=overdue, with_text=met_tekst,
                         export_format=formaat))
+
+
+@app.get("/api/staff/jaarcijfers", summary="Year figures of the complaints received in a year")
+def get_year_figures(jaar: Annotated[int, Query(ge=2000, le=2100)]) -> Response[str]:
+    return _json(figures_of_year(_user(), jaar))
 
 
 @app.get(f"{STAFF_PATH}/<reference>", summary="Dossier: everything about one complaint")

@@ -8,7 +8,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -16,6 +16,7 @@ from complaint_form import exports
 from complaint_form.audit import AccessEntry, AccessEvent, Outcome
 from complaint_form.dependencies import Dependencies, get_dependencies
 from complaint_form.dynamodb import ChangedMeanwhileError, InboxFilters, PageKeyInvalidError
+from complaint_form.figures import YearFigures, year_figures
 from complaint_form.models import (
     AMSTERDAM,
     CLOSED,
@@ -308,6 +309,18 @@ def export(user: StaffUser, status: str, filters: InboxFilters | None = None, *,
         filename=f"klachten-{status}-{today.isoformat()}.{export_format}",
         media_type=exports.MEDIA_TYPES[export_format],
         content=base64.b64encode(exports.export(table, export_format)).decode())
+
+
+def figures_of_year(user: StaffUser, year: int,
+                    deps: Dependencies | None = None) -> YearFigures:
+    """The year figures of the complaints received in `year`, from every stored complaint
+    (a query of the status index per status)."""
+    deps = deps or get_dependencies()
+    _require(deps, user, OFFICERS, "year_figures", None)
+    _log(deps, user, "year_figures", None, "allowed", detail=str(year))
+    complaints = [complaint for status in get_args(Status)
+                  for complaint in deps.repository.with_status(status)]
+    return year_figures(complaints, year, deps.clock().astimezone(AMSTERDAM).date())
 
 
 def _encode(key: dict[str, Any] | None) -> str | None:

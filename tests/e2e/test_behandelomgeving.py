@@ -4,6 +4,7 @@ dossier and its actions, and who looked at it; no axe violations on its views.""
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 import uuid
 from pathlib import Path
@@ -149,6 +150,28 @@ def test_behandelomgeving_beheerder_exports_the_list_as_excel(
     assert "omschrijving" not in rows[0]
     assert reference in [row[0] for row in rows[1:]]
     assert violations(page) == []
+
+
+def test_behandelomgeving_year_figures_count_this_years_complaints(
+        page: Page, product: LocalProduct) -> None:
+    # GIVEN a complaint received this year, and an officer at the inbox
+    submit(product)
+    sign_in(page, product, OFFICER)
+    expect(page.locator("[data-kp-rows] tr").first).to_be_visible()
+    # WHEN the officer opens the year figures
+    page.click("[data-kp-figures-open]")
+    # THEN this year's count, the deadlines met and a chart per regime show, accessibly
+    figures = page.locator("[data-kp-figures]")
+    expect(figures).to_contain_text("klachten en vragen om advies binnen")
+    expect(figures).to_contain_text("Contact binnen de termijn")
+    expect(figures.locator("svg[role=img]")).to_have_attribute(
+        "aria-label", re.compile(r"^Klachten per regeling: .+ \d+"))
+    expect(figures.locator("table caption", has_text="Per zorgaanbieder")).to_be_visible()
+    assert violations(page) == []
+    # AND a year without complaints says so
+    page.fill("#staff-year", "2001")
+    page.click("[data-kp-figures-form] button[type=submit]")
+    expect(figures).to_have_text("In 2001 kwamen 0 klachten en vragen om advies binnen.")
 
 
 def tab_to(page: Page, selector: str, presses: int = 80) -> None:

@@ -189,6 +189,24 @@ def test_staff_export_as_xlsx_opens_in_a_spreadsheet_with_text_cells(
                if cell.value is not None)
 
 
+def test_staff_year_figures_count_the_stored_complaints_of_the_year(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN two complaints received in 2026, one closed after 10 days
+    closed = submit()
+    submit()
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=10))
+    for version, status in enumerate(["in_behandeling", "afgehandeld"], 1):
+        assert act(closed, action="status", status=status, version=version)["statusCode"] == 200
+    # WHEN an officer asks for the figures of 2026
+    answer = invoke_staff(staff_event("/api/staff/jaarcijfers", query={"jaar": "2026"}))
+    # THEN they count both, from the data, and the look is logged
+    figures = body_of(answer)
+    assert figures["total"] == 2 and figures["by_status"] == {"afgehandeld": 1, "ontvangen": 1}
+    assert figures["median_days_to_close"] == 10
+    assert [(e["event"], e["detail"]) for e in access_entries(deps)
+            if e["event"] == "year_figures"] == [("year_figures", "2026")]
+
+
 def test_staff_dossier_of_an_unknown_complaint_is_not_found_and_logged(
         deps: Dependencies) -> None:
     answer = invoke_staff(staff_event(f"{INBOX}/KPZ-2222-2222"))

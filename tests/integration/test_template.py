@@ -313,7 +313,8 @@ def test_staff_routes_need_a_token_of_the_staff_pool_and_a_role_of_their_own(
     assert set(staff) == {"/api/staff/config", "/api/staff/klachten",
                           "/api/staff/klachten/{reference}",
                           "/api/staff/klachten/{reference}/acties",
-                          "/api/staff/klachten/{reference}/toegang", "/api/staff/export"}
+                          "/api/staff/klachten/{reference}/toegang", "/api/staff/export",
+                          "/api/staff/jaarcijfers"}
     # THEN each needs the JWT authorizer of the staff user pool (issuer) and its client
     # (audience); the public routes need none
     authorizer = api["Body"]["components"]["securitySchemes"]["StaffSignIn"][

@@ -187,6 +187,93 @@
     }).catch(function (error) { notice(error.message); });
   }
 
+  function percent(part, whole) {
+    return whole ? " (" + Math.round(100 * part / whole) + "%)" : "";
+  }
+
+  function figuresTable(parent, caption, column, counts, names) {
+    var table = element("table");
+    table.appendChild(element("caption", caption));
+    var head = element("tr");
+    head.appendChild(element("th", column)).setAttribute("scope", "col");
+    head.appendChild(element("th", "Aantal")).setAttribute("scope", "col");
+    table.appendChild(head);
+    Object.keys(counts).forEach(function (key) {
+      var row = element("tr");
+      row.appendChild(element("th", (names && names[key]) || key)).setAttribute("scope", "row");
+      row.appendChild(element("td", String(counts[key])));
+      table.appendChild(row);
+    });
+    parent.appendChild(table);
+  }
+
+  // Bars of SVG (no style attributes: the page's CSP allows none), the numbers beside them
+  // and in the table below.
+  function barChart(parent, title, counts) {
+    var keys = Object.keys(counts);
+    var most = Math.max.apply(null, keys.map(function (key) { return counts[key]; }).concat(1));
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", title + ": " + keys.map(function (key) {
+      return key + " " + counts[key];
+    }).join(", "));
+    svg.setAttribute("viewBox", "0 0 600 " + (keys.length * 30 + 10));
+    svg.setAttribute("width", "100%");
+    keys.forEach(function (key, index) {
+      var y = index * 30 + 5;
+      var label = document.createElementNS(svg.namespaceURI, "text");
+      label.setAttribute("x", "0");
+      label.setAttribute("y", String(y + 17));
+      label.textContent = key;
+      var bar = document.createElementNS(svg.namespaceURI, "rect");
+      bar.setAttribute("x", "200");
+      bar.setAttribute("y", String(y));
+      bar.setAttribute("height", "22");
+      bar.setAttribute("width", String(Math.max(1, 330 * counts[key] / most)));
+      bar.setAttribute("fill", "#1f5f8b");
+      var value = document.createElementNS(svg.namespaceURI, "text");
+      value.setAttribute("x", String(205 + 330 * counts[key] / most));
+      value.setAttribute("y", String(y + 17));
+      value.textContent = String(counts[key]);
+      svg.appendChild(label);
+      svg.appendChild(bar);
+      svg.appendChild(value);
+    });
+    parent.appendChild(element("h3", title));
+    parent.appendChild(svg);
+  }
+
+  function showFigures(data) {
+    var box = $("[data-kp-figures]");
+    box.textContent = "";
+    box.appendChild(element("p", "In " + data.year + " kwamen " + data.total +
+      " klachten en vragen om advies binnen."));
+    if (!data.total) { return; }
+    var contact = data.contact;
+    var decided = contact.in_time + contact.late;
+    box.appendChild(element("p", "Contact binnen de termijn: " + contact.in_time + " van " +
+      decided + percent(contact.in_time, decided) + "; te laat: " + contact.late +
+      "; termijn loopt nog: " + contact.open + "."));
+    var judgement = data.judgement;
+    var judged = judgement.in_time + judgement.late;
+    box.appendChild(element("p", "Oordeel van de zorgaanbieder binnen de termijn: " +
+      judgement.in_time + " van " + judged + percent(judgement.in_time, judged) +
+      "; te laat: " + judgement.late + "; termijn loopt nog: " + judgement.open + "."));
+    box.appendChild(element("p", "Afgesloten: " + data.closed + (data.median_days_to_close === null
+      ? "." : "; de helft daarvan binnen " + data.median_days_to_close + " dagen na ontvangst.")));
+    barChart(box, "Klachten per regeling", data.by_regeling);
+    figuresTable(box, "Per regeling", "Regeling", data.by_regeling);
+    figuresTable(box, "Per soort", "Soort", data.by_kind,
+                 {klacht: "Klacht", advies: "Vraag om advies"});
+    figuresTable(box, "Per status", "Status", data.by_status, STATUS);
+    figuresTable(box, "Per zorgaanbieder", "Zorgaanbieder", data.by_provider);
+  }
+
+  function loadFigures() {
+    return api("/jaarcijfers?jaar=" + encodeURIComponent($("#staff-year").value))
+      .then(showFigures).catch(function (error) { notice(error.message); });
+  }
+
   function loadInbox(next) {
     var query = inboxQuery() + (next ? "&page=" + encodeURIComponent(next) : "");
     return api("/klachten" + query).then(function (data) {
@@ -337,6 +424,20 @@
       loadInbox();
     });
     $("[data-kp-next]").addEventListener("click", function () { loadInbox(page); });
+    $("[data-kp-figures-open]").addEventListener("click", function () {
+      $("#staff-year").value = String(new Date().getFullYear());
+      show("figures");
+      $("#figures-title").focus();
+      loadFigures();
+    });
+    $("[data-kp-figures-form]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      loadFigures();
+    });
+    $("[data-kp-figures-back]").addEventListener("click", function (event) {
+      event.preventDefault();
+      loadInbox();
+    });
     $("[data-kp-export]").addEventListener("submit", function (event) {
       event.preventDefault();
       exportInbox(event.submitter ? event.submitter.value : "xlsx");
