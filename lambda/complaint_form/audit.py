@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 AccessEvent = Literal["inbox", "dossier_read", "dossier_change", "access_log_read",
-                      "export", "year_figures", "retention_delete"]
+                      "export", "year_figures", "subject_access", "correction", "erasure",
+                      "retention_delete"]
 Outcome = Literal["allowed", "refused", "not_found", "conflict", "deleted"]
 
 

@@ -690,3 +690,19 @@ class ComplaintRepository:
                 yield from (_from_item(item) for item in page.get("Items", []))
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+
+    def replace(self, complaint: StoredComplaint, version: int) -> None:
+        """Store `complaint` whole in place of the stored one (a correction or an erasure of
+        what was received), if that is still at `version`; ChangedMeanwhileError when
+        someone else changed it since."""
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=_to_item(complaint.model_copy(update={"version": version + 1})),
+                ConditionExpression="attribute_exists(pk) AND #version = :version",
+                ExpressionAttributeNames={"#version": "version"},
+                ExpressionAttributeValues={":version": {"N": str(version)}})
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ChangedMeanwhileError(complaint.reference) from exc
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc

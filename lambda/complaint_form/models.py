@@ -354,7 +354,8 @@ class HistoryEntry(StoredModel):
 
     at: datetime
     user: str
-    action: Literal["assigned", "contact_made", "status", "note", "judgement", "extension"]
+    action: Literal["assigned", "contact_made", "status", "note", "judgement", "extension",
+                    "correction", "erasure"]
     detail: str
 
 
@@ -448,6 +449,9 @@ class StoredComplaint(ComplaintOutline):
     judgement_on: date | None = Field(None, description="When the provider gave its judgement.")
     extension: Extension | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
+    erased_at: datetime | None = Field(
+        None, description="When the complainant's data was erased on request (AVG); the case "
+                          "itself is kept until its retention ends.")
 
     @property
     def regeling_name(self) -> str | None:

@@ -45,6 +45,13 @@ from complaint_form.staff_service import (
     figures_of_year,
     inbox,
 )
+from complaint_form.subject_rights import (
+    ContactCorrection,
+    ErasureRequest,
+    correct_contact,
+    erase,
+    subject_access,
+)
 
 STAFF_PATH = "/api/staff/klachten"
 
@@ -128,6 +135,26 @@ def get_export(status: Annotated[Status, Query()] = "ontvangen",
     filters = InboxFilters(provider=provider, regeling=regeling, officer=officer)
     return _json(export(_user(), status, filters, overdue=overdue, with_text=met_tekst,
                         export_format=formaat))
+
+
+@app.get(f"{STAFF_PATH}/<reference>/inzage",
+         summary="Everything stored about the complainant, as JSON and as a readable page "
+                 "(AVG: inzage; beheerder)")
+def get_subject_access(reference: str) -> Response[str]:
+    return _json(subject_access(_user(), reference))
+
+
+@app.post(f"{STAFF_PATH}/<reference>/verbetering",
+          summary="Correct the complainant's contact details (AVG; beheerder)")
+def post_correction(reference: str,
+                    correction: Annotated[ContactCorrection, Body()]) -> Response[str]:
+    return _json(correct_contact(_user(), reference, correction))
+
+
+@app.post(f"{STAFF_PATH}/<reference>/wissen",
+          summary="Erase the complainant's data, keeping the case (AVG; beheerder)")
+def post_erasure(reference: str, request: Annotated[ErasureRequest, Body()]) -> Response[str]:
+    return _json(erase(_user(), reference, request))
 
 
 @app.get("/api/staff/jaarcijfers", summary="Year figures of the complaints received in a year")

@@ -123,7 +123,7 @@ class InboxPage(BaseModel):
     next_page: str | None
 
 
-def _log(deps: Dependencies, user: StaffUser, event: AccessEvent, reference: str | None,
+def log_access(deps: Dependencies, user: StaffUser, event: AccessEvent, reference: str | None,
          outcome: Outcome, detail: str | None = None) -> None:
     deps.access_log.write(AccessEntry(event=event, at=deps.clock(), reference=reference,
                                       user_id=user.user_id, user=user.username, role=user.role,
@@ -131,10 +131,10 @@ def _log(deps: Dependencies, user: StaffUser, event: AccessEvent, reference: str
                                       detail=detail))
 
 
-def _require(deps: Dependencies, user: StaffUser, roles: frozenset[str], event: AccessEvent,
+def require_role(deps: Dependencies, user: StaffUser, roles: frozenset[str], event: AccessEvent,
              reference: str | None) -> None:
     if not user.groups & roles:
-        _log(deps, user, event, reference, "refused")
+        log_access(deps, user, event, reference, "refused")
         raise NotAllowedError
 
 
@@ -147,8 +147,8 @@ def inbox(user: StaffUser, status: str, page: str | None = None,
     from klachtenportaal.formatting import format_days_left
 
     deps = deps or get_dependencies()
-    _require(deps, user, OFFICERS, "inbox", None)
-    _log(deps, user, "inbox", None, "allowed")
+    require_role(deps, user, OFFICERS, "inbox", None)
+    log_access(deps, user, "inbox", None, "allowed")
     today = deps.clock().astimezone(AMSTERDAM).date()
     if overdue:
         filters = replace(filters or InboxFilters(), overdue_on=today)
@@ -186,9 +186,9 @@ def dossier(user: StaffUser, reference: str,
             deps: Dependencies | None = None) -> Dossier:
     """Everything about one complaint."""
     deps = deps or get_dependencies()
-    _require(deps, user, OFFICERS, "dossier_read", reference)
+    require_role(deps, user, OFFICERS, "dossier_read", reference)
     complaint = deps.repository.get(reference) if is_reference(reference) else None
-    _log(deps, user, "dossier_read", reference, "allowed" if complaint else "not_found")
+    log_access(deps, user, "dossier_read", reference, "allowed" if complaint else "not_found")
     if complaint is None:
         raise ComplaintNotFoundError(reference)
     return Dossier.of(complaint)
@@ -199,10 +199,10 @@ def act(user: StaffUser, reference: str, action: StaffAction,
     """Do one thing with a complaint, recorded in its history with who and when; refused
     with ChangedMeanwhileError when someone changed the dossier since `action.version`."""
     deps = deps or get_dependencies()
-    _require(deps, user, OFFICERS, "dossier_change", reference)
+    require_role(deps, user, OFFICERS, "dossier_change", reference)
     complaint = deps.repository.get(reference) if is_reference(reference) else None
     if complaint is None:
-        _log(deps, user, "dossier_change", reference, "not_found")
+        log_access(deps, user, "dossier_change", reference, "not_found")
         raise ComplaintNotFoundError(reference)
     now = deps.clock()
     changes: dict[str, Any] = {}
@@ -212,7 +212,7 @@ def act(user: StaffUser, reference: str, action: StaffAction,
         changes, detail = {"contact_made_at": now}, "contact opgenomen"
     elif isinstance(action, ChangeStatus):
         if action.status not in TRANSITIONS[complaint.status]:
-            _log(deps, user, "dossier_change", reference, "refused")
+            log_access(deps, user, "dossier_change", reference, "refused")
             raise TransitionNotAllowedError(complaint.status, action.status)
         closed = action.status in CLOSED
         ends = int(now.timestamp()) + deps.settings.retention_days * 86_400
@@ -224,7 +224,7 @@ def act(user: StaffUser, reference: str, action: StaffAction,
         try:
             extension = _extension(complaint, action)
         except ExtensionNotPossibleError:
-            _log(deps, user, "dossier_change", reference, "refused")
+            log_access(deps, user, "dossier_change", reference, "refused")
             raise
         changes = {"extension": extension}
         detail = f"tot {extension.until.isoformat()}: {action.reason}"
@@ -235,9 +235,9 @@ def act(user: StaffUser, reference: str, action: StaffAction,
     try:
         deps.repository.change(complaint.model_copy(update=changes), action.version, entry)
     except ChangedMeanwhileError:
-        _log(deps, user, "dossier_change", reference, "conflict")
+        log_access(deps, user, "dossier_change", reference, "conflict")
         raise
-    _log(deps, user, "dossier_change", reference, "allowed")
+    log_access(deps, user, "dossier_change", reference, "allowed")
     changed = deps.repository.get(reference)
     if changed is None:
         raise ComplaintNotFoundError(reference)
@@ -273,8 +273,8 @@ def access_log(user: StaffUser, reference: str,
                deps: Dependencies | None = None) -> list[AccessEntry]:
     """Who looked at one complaint, and when (beheerders only)."""
     deps = deps or get_dependencies()
-    _require(deps, user, ADMINISTRATORS, "access_log_read", reference)
-    _log(deps, user, "access_log_read", reference, "allowed")
+    require_role(deps, user, ADMINISTRATORS, "access_log_read", reference)
+    log_access(deps, user, "access_log_read", reference, "allowed")
     return deps.access_log.of(reference)
 
 
@@ -294,14 +294,14 @@ def export(user: StaffUser, status: str, filters: InboxFilters | None = None, *,
     """The inbox's current filter as a file, one row per complaint (beheerders only); the
     complaint text only when `with_text`. Logged with what it held."""
     deps = deps or get_dependencies()
-    _require(deps, user, ADMINISTRATORS, "export", None)
+    require_role(deps, user, ADMINISTRATORS, "export", None)
     today = deps.clock().astimezone(AMSTERDAM).date()
     if overdue:
         filters = replace(filters or InboxFilters(), overdue_on=today)
     complaints = list(deps.repository.with_status(status, filters))
     held = {"status": status, **{name: value for name, value in vars(filters or InboxFilters())
                                  .items() if value}}
-    _log(deps, user, "export", None, "allowed",
+    log_access(deps, user, "export", None, "allowed",
          detail=f"{json.dumps(held, default=str)}; {len(complaints)} klachten; "
                 f"{'met' if with_text else 'zonder'} klachttekst; {export_format}")
     table = exports.rows(complaints, today, with_text=with_text)
@@ -316,8 +316,8 @@ def figures_of_year(user: StaffUser, year: int,
     """The year figures of the complaints received in `year`, from every stored complaint
     (a query of the status index per status)."""
     deps = deps or get_dependencies()
-    _require(deps, user, OFFICERS, "year_figures", None)
-    _log(deps, user, "year_figures", None, "allowed", detail=str(year))
+    require_role(deps, user, OFFICERS, "year_figures", None)
+    log_access(deps, user, "year_figures", None, "allowed", detail=str(year))
     complaints = [complaint for status in get_args(Status)
                   for complaint in deps.repository.with_status(status)]
     return year_figures(complaints, year, deps.clock().astimezone(AMSTERDAM).date())

@@ -152,6 +152,35 @@ def test_behandelomgeving_beheerder_exports_the_list_as_excel(
     assert violations(page) == []
 
 
+def test_behandelomgeving_beheerder_answers_the_complainants_requests_about_their_data(
+        page: Page, product: LocalProduct, tmp_path: Path) -> None:
+    # GIVEN a complaint, and a beheerder at its dossier
+    reference = submit(product)
+    sign_in(page, product, ADMINISTRATOR, f"#{reference}")
+    expect(page.locator("[data-kp-dossier-title]")).to_have_text(f"Dossier {reference}")
+    # WHEN the beheerder downloads everything stored about the complainant
+    with page.expect_download() as first:
+        page.click("[data-kp-subject-access]")
+    saved = tmp_path / first.value.suggested_filename
+    first.value.save_as(saved)
+    # THEN it is a readable page with the complainant's data
+    assert saved.name == f"gegevens-{reference}.html"
+    assert "Sanne de Vries" in saved.read_text(encoding="utf-8")
+    # WHEN the e-mail address is corrected THEN the dossier shows it and the history says so
+    page.fill("#staff-correct-email", "sanne.nieuw@example.org")
+    page.click("[data-kp-correction-form] button[type=submit]")
+    expect(page.locator("[data-kp-facts]")).to_contain_text("sanne.nieuw@example.org")
+    expect(page.locator("[data-kp-history]")).to_contain_text("Gegevens verbeterd")
+    assert violations(page) == []
+    # WHEN the data is erased, with the reason
+    page.fill("#staff-erasure-reason", "Verzoek van de klager per brief.")
+    page.check("#staff-erasure-sure")
+    page.click("[data-kp-erasure-form] button[type=submit]")
+    # THEN the name is gone from the dossier, and the history holds the reason
+    expect(page.locator("[data-kp-history]")).to_contain_text("Verzoek van de klager per brief")
+    expect(page.locator("[data-kp-facts]")).not_to_contain_text("Sanne de Vries")
+
+
 def test_behandelomgeving_year_figures_count_this_years_complaints(
         page: Page, product: LocalProduct) -> None:
     # GIVEN a complaint received this year, and an officer at the inbox

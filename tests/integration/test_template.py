@@ -314,7 +314,9 @@ def test_staff_routes_need_a_token_of_the_staff_pool_and_a_role_of_their_own(
                           "/api/staff/klachten/{reference}",
                           "/api/staff/klachten/{reference}/acties",
                           "/api/staff/klachten/{reference}/toegang", "/api/staff/export",
-                          "/api/staff/jaarcijfers"}
+                          "/api/staff/jaarcijfers", "/api/staff/klachten/{reference}/inzage",
+                          "/api/staff/klachten/{reference}/verbetering",
+                          "/api/staff/klachten/{reference}/wissen"}
     # THEN each needs the JWT authorizer of the staff user pool (issuer) and its client
     # (audience); the public routes need none
     authorizer = api["Body"]["components"]["securitySchemes"]["StaffSignIn"][

@@ -21,7 +21,8 @@
   };
   var ACTIONS = {assigned: "Toegewezen aan", contact_made: "Contact", status: "Status",
                  note: "Notitie", judgement: "Oordeel ontvangen",
-                 extension: "Termijn verlengd"};
+                 extension: "Termijn verlengd", correction: "Gegevens verbeterd",
+                 erasure: "Gegevens gewist"};
   var EMAILS = {confirmation: "Ontvangstbevestiging", notification: "Melding aan ons",
                 copy: "Kopie van de klacht"};
   var SENDING = {pending: "wacht op een nieuwe poging", sending: "wordt verstuurd",
@@ -30,7 +31,9 @@
                   complained: "als spam gemeld", rejected: "geweigerd",
                   delayed: "vertraagd"};
   var EVENTS = {inbox: "lijst bekeken", dossier_read: "dossier bekeken",
-                dossier_change: "dossier gewijzigd", access_log_read: "toegang bekeken"};
+                dossier_change: "dossier gewijzigd", access_log_read: "toegang bekeken",
+                subject_access: "inzage gegeven", correction: "gegevens verbeterd",
+                erasure: "gegevens gewist"};
   var OUTCOMES = {allowed: "toegestaan", refused: "geweigerd", not_found: "niet gevonden",
                   conflict: "tegelijk gewijzigd"};
   // A session ends after a quarter of an hour without a key or a click (and the token
@@ -177,13 +180,7 @@
       ($("#staff-export-text").checked ? "&met_tekst=true" : "");
     return api("/export" + query).then(function (file) {
       var bytes = Uint8Array.from(atob(file.content), function (c) { return c.charCodeAt(0); });
-      var link = element("a");
-      link.href = URL.createObjectURL(new Blob([bytes], {type: file.media_type}));
-      link.download = file.filename;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      URL.revokeObjectURL(link.href);
+      download(bytes, file.media_type, file.filename);
     }).catch(function (error) { notice(error.message); });
   }
 
@@ -370,6 +367,26 @@
     }).catch(function (error) { notice(error.message); });
   }
 
+  // Offer `content` (text) as a file to download.
+  function download(content, type, filename) {
+    var link = element("a");
+    link.href = URL.createObjectURL(new Blob([content], {type: type}));
+    link.download = filename;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    URL.revokeObjectURL(link.href);
+  }
+
+  // A request of the complainant about their data: answered on the dossier's version.
+  function subjectRequest(path, body) {
+    notice("");
+    body.version = current.version;
+    return api("/klachten/" + encodeURIComponent(current.reference) + path, body)
+      .then(showDossier)
+      .catch(function (error) { notice(error.message); });
+  }
+
   function act(body) {
     notice("");
     body.version = current.version;
@@ -424,6 +441,27 @@
       loadInbox();
     });
     $("[data-kp-next]").addEventListener("click", function () { loadInbox(page); });
+    $("[data-kp-subject-access]").addEventListener("click", function () {
+      var reference = current.reference;
+      api("/klachten/" + encodeURIComponent(reference) + "/inzage").then(function (access) {
+        download(access.html, "text/html", "gegevens-" + reference + ".html");
+        download(JSON.stringify(access.data, null, 2), "application/json",
+                 "gegevens-" + reference + ".json");
+      }).catch(function (error) { notice(error.message); });
+    });
+    $("[data-kp-correction-form]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {};
+      new FormData(event.target).forEach(function (value, name) {
+        if (value) { body[name] = value; }
+      });
+      subjectRequest("/verbetering", body).then(function () { event.target.reset(); });
+    });
+    $("[data-kp-erasure-form]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      subjectRequest("/wissen", {reason: $("#staff-erasure-reason").value})
+        .then(function () { event.target.reset(); });
+    });
     $("[data-kp-figures-open]").addEventListener("click", function () {
       $("#staff-year").value = String(new Date().getFullYear());
       show("figures");
