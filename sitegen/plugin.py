@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from klachtenportaal.formatting import template_environment
+from klachtenportaal.privacy import privacy_page
 from klachtenportaal.registry import Registry
 from sitegen import shell
 from sitegen.loader import RegistryError, load_registry
@@ -59,7 +60,8 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        """Hand-written pages may use registry facts (`{{ portal.phone }}`) instead of copies."""
+        """Hand-written pages may use registry facts (`{{ portal.phone }}`) instead of copies,
+        and the privacy promises the code keeps (`{{ privacy.retention }}`)."""
         if page.file.generated_by is not None:
             return markdown
         registry = self.registry
@@ -67,7 +69,8 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
             return self.markdown_env.from_string(markdown).render(
                 portal=registry.portal, regelingen=registry.regelingen,
                 contacts=registry.contacts, portal_contact=portal_contact(registry),
-                intake=intake_for(registry, registry.regelingen), root=root_of(page.url))
+                intake=intake_for(registry, registry.regelingen), root=root_of(page.url),
+                privacy=privacy_page())
         except jinja2.TemplateError as exc:
             line = f":{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise PluginError(f"docs/{page.file.src_uri}{line}: {exc}") from None

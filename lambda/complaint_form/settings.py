@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import Field, PositiveInt, SecretStr, StringConstraints
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from klachtenportaal.privacy import RETENTION_DAYS
+
 # A shape check: `infra.deploy` checks these addresses in full before it deploys them.
 Address = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
@@ -28,8 +30,8 @@ class Settings(BaseSettings):
     site_url: str = "http://localhost:8000/"
     # Where `infra.deploy` puts the registry: beside the packages in the bundle.
     registry_path: Path = Path(__file__).resolve().parents[1] / "registry.json"
-    # Days a closed complaint is kept (the privacy page says two years).
-    retention_days: PositiveInt = 730
+    # Days a closed complaint is kept: the default is the one the privacy page states.
+    retention_days: PositiveInt = RETENTION_DAYS
     # Days the link that confirms the address and sends the copy of the complaint works.
     copy_link_days: PositiveInt = 7
     max_body_bytes: PositiveInt = 64_000

@@ -75,15 +75,32 @@ def test_stored_complaint_retention_ends_only_after_closing_plus_the_retention_p
     assert "retention_ends" not in item
 
 
-def test_retention_is_the_same_in_settings_infra_and_privacy_page(repo_root: Path) -> None:
+@pytest.mark.build
+def test_retention_is_the_same_in_settings_infra_and_privacy_page(built_site: Path) -> None:
     from complaint_form.settings import Settings
 
     from infra.template import load_template
+    from klachtenportaal import privacy
 
+    # GIVEN the single source of the privacy promises, worded for the page
+    stated = privacy.privacy_page()
+    # WHEN the code, the stack and the built privacy page are read
     days = Settings.model_fields["retention_days"].default
-    assert load_template()["Parameters"]["RetentionDays"]["Default"] == days == 730
-    privacy = (repo_root / "docs" / "privacy.md").read_text(encoding="utf-8")
-    assert "twee jaar" in privacy
+    template_days = load_template()["Parameters"]["RetentionDays"]["Default"]
+    html = (built_site / "privacy" / "index.html").read_text(encoding="utf-8")
+    article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>',
+                        html, re.S)
+    assert article, "the privacy page has no article"
+    text = " ".join(re.sub(r"<[^>]+>", " ", article[1]).split())
+    # THEN the code and the stack keep a closed complaint as long as the source says
+    assert days == template_days == privacy.RETENTION_DAYS
+    # AND the page states that period, the backups' window, who can open a dossier and how
+    # long the access log is kept, each as the source words it
+    assert f"tot {stated.retention} nadat je klacht is afgehandeld" in text
+    assert f"Die bewaren we {stated.backups}." in text
+    assert f"De {stated.dossier_readers} van " in text
+    assert f"Dat logboek bewaren we minstens {stated.access_log}." in text
+    assert "{{" not in text and "}}" not in text
 
 
 def test_retention_job_deletes_only_complaints_closed_longer_than_the_period_and_logs_it(
