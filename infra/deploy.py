@@ -37,6 +37,7 @@ from pydantic import TypeAdapter, ValidationError
 from infra import edge
 from infra.template import load_template, python_runtimes, transform
 from klachtenportaal.fields import EmailAddress
+from klachtenportaal.privacy import RETENTION_DAYS
 from sitegen.cli import build as build_site
 from sitegen.loader import load_registry
 
@@ -93,7 +94,7 @@ class Environment:
     sender_email: str
     notification_email: str
     alarm_email: str
-    retention_days: int = 730
+    retention_days: int = RETENTION_DAYS
     artifacts_bucket: str | None = None
 
     def __post_init__(self) -> None:
@@ -107,6 +108,11 @@ class Environment:
                 reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
                 raise EnvironmentConfigError(f"{name}: {address!r} is not a valid e-mail "
                                              f"address ({reason})") from None
+        if self.retention_days != RETENTION_DAYS:
+            raise EnvironmentConfigError(
+                f"retention_days: {self.retention_days}, but the privacy page promises "
+                f"{RETENTION_DAYS} (klachtenportaal/privacy.py): change it there, for every "
+                f"environment")
         if not self.sender_email.endswith("@" + self.sender_domain):
             raise EnvironmentConfigError(
                 f"sender_email: {self.sender_email!r} is not in sender_domain "

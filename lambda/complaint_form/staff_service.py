@@ -31,8 +31,10 @@ from complaint_form.models import (
 )
 from complaint_form.references import is_reference
 from complaint_form.service import ComplaintNotFoundError
+from klachtenportaal.privacy import DOSSIER_READERS
 
-OFFICERS = frozenset({"klachtenfunctionaris", "beheerder"})
+# The roles the privacy page names as those who may open a dossier.
+OFFICERS = frozenset(DOSSIER_READERS)
 ADMINISTRATORS = frozenset({"beheerder"})
 PAGE_SIZE = 50
 

@@ -203,7 +203,7 @@ def test_bundle_requirements_are_the_domain_and_the_backend_only() -> None:
     # THEN they are what the domain and the backend import, and nothing of the site
     # generator or the AWS SDK (the Lambda runtime has it)
     assert names == {"pydantic", "email-validator", "phonenumbers", "holidays", "jinja2",
-                     "aws-lambda-powertools", "pydantic-settings"}
+                     "aws-lambda-powertools", "pydantic-settings", "openpyxl"}
 
 
 @pytest.mark.build  # builds the site
@@ -248,10 +248,12 @@ def test_inline_script_hashes_cover_the_theme_scripts(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("field", "value", "expected"), [
     ("notification_email", "klachten@@example.nl", "notification_email: 'klachten@@example.nl'"),
     ("sender_email", "noreply@elders.nl", "is not in sender_domain 'example.nl'"),
+    ("retention_days", 365, "retention_days: 365, but the privacy page promises 730"),
 ])
-def test_environment_refuses_addresses_it_cannot_deploy(
-        repo_root: Path, tmp_path: Path, field: str, value: str, expected: str) -> None:
-    # GIVEN an environment file with a bad address
+def test_environment_refuses_settings_it_cannot_deploy(
+        repo_root: Path, tmp_path: Path, field: str, value: str | int, expected: str) -> None:
+    # GIVEN an environment file with a bad address, or a retention the privacy page does not
+    # state
     example = json.loads((repo_root / "infra" / "environments" / "example.json").read_text())
     config = tmp_path / "test.json"
     config.write_text(json.dumps({**example, field: value}), encoding="utf-8")
