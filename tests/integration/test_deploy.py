@@ -138,7 +138,9 @@ def test_deploy_creates_the_stack_uploads_site_and_bundle(deployer: Deployer) ->
     assert handlers == {"complaint_form.handler.lambda_handler",
                         "complaint_form.retry.lambda_handler",
                         "complaint_form.email_events.lambda_handler",
-                        "complaint_form.staff_app.lambda_handler"}
+                        "complaint_form.staff_app.lambda_handler",
+                        "complaint_form.reminder.lambda_handler",
+                        "complaint_form.retention.lambda_handler"}
 
 
 UNCHECKED_HASH = 0b01
