@@ -222,7 +222,10 @@ def _inbox_entry(item: dict[str, Any], status: str) -> InboxEntry:
                                       "contact_made_at": data.get("contact_made_at")})
 
 
-_DEADLINE_PROJECTION = "inbox, contact_made_at, judgement_on, extension"
+# What the reminder and the retention job read from the status index: their roles may read
+# no more (dynamodb:Attributes in infra/template.yaml).
+DEADLINE_ATTRIBUTES = ("inbox", "contact_made_at", "judgement_on", "extension")
+RETENTION_ATTRIBUTES = ("reference",)
 
 
 def _deadline_entry(item: dict[str, Any]) -> DeadlineEntry:
@@ -409,18 +412,16 @@ class ComplaintRepository:
         if not done:
             update += ", email_pending = if_not_exists(email_pending, :since)"
             values[":since"] = {"S": now.isoformat()}
-        elif set(records) == set(FIRST_EMAILS):
-            # Only the request that stored the complaint records both at once, moments after
-            # sending them; the copy cannot be pending before the confirmation is out.
-            update += " REMOVE email_pending"
         try:
             self.client.update_item(
                 TableName=self.table_name, Key=_key(reference), UpdateExpression=update,
                 ExpressionAttributeNames=names, ExpressionAttributeValues=values)
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
-        if done and set(records) != set(FIRST_EMAILS):
-            # Should this fail, the next retry finds every e-mail sent and tries again.
+        if done:
+            # Checked apart: a copy confirmed meanwhile (pending for the retry) keeps the
+            # complaint in the index. Should this fail, the next retry finds every e-mail
+            # settled and tries again.
             with suppress(StorageUnavailableError):
                 self.leave_retry_index(reference)
 
@@ -600,7 +601,7 @@ class ComplaintRepository:
                     TableName=self.table_name, IndexName=BY_STATUS,
                     KeyConditionExpression="gsi2pk = :status",
                     ExpressionAttributeValues={":status": {"S": f"STATUS#{status}"}},
-                    ProjectionExpression=_DEADLINE_PROJECTION)
+                    ProjectionExpression=", ".join(DEADLINE_ATTRIBUTES))
                 for page in pages:
                     yield from (_deadline_entry(item) for item in page.get("Items", []))
         except ClientError as exc:
@@ -647,8 +648,8 @@ class ComplaintRepository:
                     FilterExpression="retention_ends <= :now",
                     ExpressionAttributeValues={":status": {"S": f"STATUS#{status}"},
                                                ":now": {"N": str(int(now.timestamp()))}},
-                    ProjectionExpression="#reference",
-                    ExpressionAttributeNames={"#reference": "reference"})
+                    ProjectionExpression=", ".join(f"#{name}" for name in RETENTION_ATTRIBUTES),
+                    ExpressionAttributeNames={f"#{name}": name for name in RETENTION_ATTRIBUTES})
                 for page in pages:
                     yield from (item["reference"]["S"] for item in page.get("Items", []))
         except ClientError as exc:

@@ -268,3 +268,24 @@ def test_retry_waits_longer_after_each_failure_and_gives_up_with_an_alarm(
     assert {int(r["attempts"]) for r in item["emails"].values()} == {limit}
     assert "email_pending" not in item
     assert len(tried_at) == limit - 1
+
+
+def test_copy_confirmed_before_the_first_emails_are_recorded_stays_for_the_retry(
+        deps: Dependencies) -> None:
+    from complaint_form.models import EmailRecord
+    from complaint_form.service import retry_pending_emails
+
+    # GIVEN a complaint with a copy asked for, stored with its first e-mails claimed
+    invoke(json_event(complaint_body(send_copy=True)))
+    [item] = stored_items(deps.settings.table_name)
+    reference = item["reference"]
+    # WHEN the address is confirmed before the request that sent the first e-mails records
+    # them (say its notification was slow)
+    deps.repository.confirm_copy(reference, RECEIVED)
+    sent = EmailRecord(status="sent", message_id="m", sent_at=RECEIVED)
+    deps.repository.record_emails(reference, {"confirmation": sent, "notification": sent},
+                                  RECEIVED)
+    # THEN the copy is still waiting in the retry index, and the retry sends it
+    [item] = stored_items(deps.settings.table_name)
+    assert "email_pending" in item
+    assert retry_pending_emails() == 1

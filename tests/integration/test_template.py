@@ -376,3 +376,22 @@ def test_reminder_role_reads_the_status_index_and_writes_only_its_marker(
     [pattern] = write["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
     assert fnmatch(_reminder_key(date(2026, 11, 30))["pk"]["S"], pattern)
     assert not fnmatch("KLACHT#KPZ-7K4M-Q9XD", pattern)
+
+
+
+@pytest.mark.parametrize(("role_name", "attributes"), [
+    ("ReminderFunctionRole", "DEADLINE_ATTRIBUTES"),
+    ("RetentionFunctionRole", "RETENTION_ATTRIBUTES")])
+def test_scheduled_roles_read_from_the_status_index_only_what_their_code_projects(
+        stack: dict[str, Any], role_name: str, attributes: str) -> None:
+    from complaint_form import dynamodb
+
+    # GIVEN the role's Query on the status index
+    role = resources_of(stack, "AWS::IAM::Role")[role_name]
+    [query] = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]
+               if s["Action"] == "dynamodb:Query"]
+    # THEN it may read the keys and the attributes the code asks for, and no whole items
+    readable = set(query["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"])
+    assert readable == {"pk", "sk", "gsi2pk", "gsi2sk", *getattr(dynamodb, attributes)}
+    assert query["Condition"]["StringEqualsIfExists"] == {
+        "dynamodb:Select": "SPECIFIC_ATTRIBUTES"}
