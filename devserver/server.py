@@ -255,10 +255,11 @@ class Handler(SimpleHTTPRequestHandler):
         e-mail goes to the outbox; the answer says what it did."""
         day = parse_qs(urlsplit(self.path).query).get("dag", [None])[0]
         try:
-            result = self.backend.reminder(date.fromisoformat(day) if day else None)
+            on = date.fromisoformat(day) if day else None
         except ValueError:
             self._reply(HTTPStatus.BAD_REQUEST, [], b"dag: YYYY-MM-DD")
             return
+        result = self.backend.reminder(on)
         self._reply(HTTPStatus.OK, [("Content-Type", "application/json; charset=utf-8")],
                     json.dumps(result).encode())
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import jinja2
 import phonenumbers
@@ -50,6 +51,11 @@ def format_date(day: date) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def format_day_of(moment: datetime) -> str:
+    """The Dutch date of a moment, as the clock in the Netherlands showed it."""
+    return format_date(moment.astimezone(ZoneInfo("Europe/Amsterdam")).date())
+
+
 def format_days_left(days: int) -> str:
     """How long until a deadline, in working days: 'nog 2 werkdagen', 'vandaag', 'te laat'."""
     if days < 0:
@@ -75,5 +81,5 @@ def template_environment(package: str) -> jinja2.Environment:
                                             default_for_string=True),
         auto_reload=False)
     env.filters.update(format_phone=format_phone, tel_href=tel_href, display_url=display_url,
-                       format_date=format_date)
+                       format_date=format_date, format_day_of=format_day_of)
     return env

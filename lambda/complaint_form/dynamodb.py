@@ -10,7 +10,7 @@ reference that submission got.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -692,17 +692,38 @@ class ComplaintRepository:
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
-    def replace(self, complaint: StoredComplaint, version: int) -> None:
-        """Store `complaint` whole in place of the stored one (a correction or an erasure of
-        what was received), if that is still at `version`; ChangedMeanwhileError when
-        someone else changed it since."""
+    def rewrite(self, complaint: StoredComplaint, version: int, fields: Collection[str],
+                give_up: Collection[EmailKind] = (), forget_errors: bool = False) -> None:
+        """Save `fields` of `complaint` (a correction or an erasure of what was received), if
+        the stored complaint is still at `version`; ChangedMeanwhileError when someone else
+        changed it since. The e-mails in `give_up`, pending now, are given up (failed): also
+        ChangedMeanwhileError if one is being sent or was sent meanwhile. `forget_errors`
+        removes what SES said of each e-mail (it may name the address). The e-mails' other
+        state is left as the retry and SES's reports write it."""
+        data = complaint.model_dump(mode="json", include=set(fields))
+        names = {f"#{name}": name for name in data}
+        values: dict[str, Any] = {f":{name}": _serializer.serialize(value)
+                                  for name, value in data.items()}
+        values |= {":version": {"N": str(version)}, ":one": {"N": "1"}}
+        sets = [f"#{name} = :{name}" for name in data] + ["version = version + :one"]
+        conditions = ["attribute_exists(pk)", "(version = :version OR (attribute_not_exists("
+                      "version) AND :version = :one))"]
+        for index, kind in enumerate(give_up):
+            names |= {f"#g{index}": kind, "#s": "status"}
+            sets.append(f"emails.#g{index}.#s = :failed")
+            conditions.append(f"emails.#g{index}.#s = :pending")
+            values |= {":failed": {"S": "failed"}, ":pending": {"S": "pending"}}
+        removes = []
+        if forget_errors:
+            for index, kind in enumerate(complaint.emails):
+                names[f"#e{index}"] = kind
+                removes.append(f"emails.#e{index}.last_error")
+        update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=_to_item(complaint.model_copy(update={"version": version + 1})),
-                ConditionExpression="attribute_exists(pk) AND #version = :version",
-                ExpressionAttributeNames={"#version": "version"},
-                ExpressionAttributeValues={":version": {"N": str(version)}})
+            self.client.update_item(
+                TableName=self.table_name, Key=_key(complaint.reference),
+                UpdateExpression=update, ConditionExpression=" AND ".join(conditions),
+                ExpressionAttributeNames=names, ExpressionAttributeValues=values)
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise ChangedMeanwhileError(complaint.reference) from exc

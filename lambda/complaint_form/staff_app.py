@@ -33,6 +33,7 @@ from complaint_form.observability import logger, metrics
 from complaint_form.service import ComplaintNotFoundError
 from complaint_form.staff_service import (
     BadPageTokenError,
+    ExportTooLargeError,
     ExtensionNotPossibleError,
     NotAllowedError,
     StaffAction,
@@ -187,6 +188,9 @@ ANSWERS: dict[type[Exception], tuple[HTTPStatus, str]] = {
     NotAllowedError: (HTTPStatus.FORBIDDEN, "Dit mag je met jouw rol niet doen."),
     ComplaintNotFoundError: (HTTPStatus.NOT_FOUND, "Deze klacht bestaat niet."),
     NotFoundError: (HTTPStatus.NOT_FOUND, "Deze pagina bestaat niet."),
+    ExportTooLargeError: (HTTPStatus.UNPROCESSABLE_ENTITY,
+                          "Deze lijst is te groot voor één bestand. Maak hem kleiner met de "
+                          "filters, of exporteer zonder de tekst van de klachten."),
     BadPageTokenError: (HTTPStatus.BAD_REQUEST, "Deze pagina van de lijst bestaat niet. "
                                                 "Begin opnieuw bij de eerste."),
     RequestValidationError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Deze keuze bestaat niet."),

@@ -280,6 +280,14 @@ def access_log(user: StaffUser, reference: str,
     return deps.access_log.of(reference)
 
 
+# A Lambda answer holds at most 6 MB; the file goes in base64, with room for the JSON around.
+MAX_EXPORT_CHARS = 5_500_000
+
+
+class ExportTooLargeError(Exception):
+    """The file would not fit in one answer: the list must be narrowed."""
+
+
 class ExportFile(BaseModel):
     """A file for the page to offer as a download: it fetches it with the user's token, so
     it comes as JSON, the content in base64."""
@@ -303,14 +311,19 @@ def export(user: StaffUser, status: str, filters: InboxFilters | None = None, *,
     complaints = list(deps.repository.with_status(status, filters))
     held = {"status": status, **{name: value for name, value in vars(filters or InboxFilters())
                                  .items() if value}}
-    log_access(deps, user, "export", None, "allowed",
-         detail=f"{json.dumps(held, default=str)}; {len(complaints)} klachten; "
-                f"{'met' if with_text else 'zonder'} klachttekst; {export_format}")
-    table = exports.rows(complaints, today, with_text=with_text)
-    return ExportFile(
-        filename=f"klachten-{status}-{today.isoformat()}.{export_format}",
-        media_type=exports.MEDIA_TYPES[export_format],
-        content=base64.b64encode(exports.export(table, export_format)).decode())
+    summary = f"{json.dumps(held, default=str)}; {len(complaints)} klachten"
+    text = f"{'met' if with_text else 'zonder'} klachttekst; {export_format}"
+    content = base64.b64encode(exports.export(
+        exports.rows(complaints, today, with_text=with_text), export_format)).decode()
+    if len(content) > MAX_EXPORT_CHARS:
+        log_access(deps, user, "export", None, "refused", detail=f"{summary}; te groot")
+        raise ExportTooLargeError(len(complaints))
+    log_access(deps, user, "export", None, "allowed", detail=f"{summary}; {text}")
+    # Each complaint's own log shows it went into a file (the dossier's toegang, inzage).
+    for complaint in complaints:
+        log_access(deps, user, "export", complaint.reference, "allowed", detail=text)
+    return ExportFile(filename=f"klachten-{status}-{today.isoformat()}.{export_format}",
+                      media_type=exports.MEDIA_TYPES[export_format], content=content)
 
 
 def figures_of_year(user: StaffUser, year: int,

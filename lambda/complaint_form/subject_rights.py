@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from complaint_form.dependencies import Dependencies, get_dependencies
 from complaint_form.dynamodb import ChangedMeanwhileError
 from complaint_form.models import (
     TO_COMPLAINANT,
+    EmailKind,
     HistoryEntry,
     OutcomeText,
     ShortText,
@@ -53,6 +54,12 @@ class ContactCorrection(BaseModel):
     email: EmailAddress | None = None
     phone: PhoneNumber | None = None
 
+    @model_validator(mode="after")
+    def one_given(self) -> ContactCorrection:
+        if self.name is None and self.email is None and self.phone is None:
+            raise ValueError("name, email or phone: at least one")
+        return self
+
 
 class ErasureRequest(BaseModel):
     version: Version
@@ -77,17 +84,21 @@ def subject_access(user: StaffUser, reference: str,
     complaint = _complaint(deps, user, "subject_access", reference)
     log_access(deps, user, "subject_access", reference, "allowed")
     access = deps.access_log.of(reference)
+    # Who read it, by role: the staff's own identities and addresses are not the
+    # complainant's data.
     data = {"klacht": Dossier.of(complaint).complaint,
-            "toegang": [entry.model_dump(mode="json") for entry in access]}
+            "toegang": [entry.model_dump(mode="json", include={"at", "role", "event"})
+                        for entry in access]}
     html = template_environment("complaint_form").get_template("subject_access.html").render(
         complaint=complaint, access=access)
     return SubjectAccess(reference=reference, data=data, html=html)
 
 
 def _save(deps: Dependencies, user: StaffUser, event: Literal["correction", "erasure"],
-          changed: StoredComplaint, version: int) -> Dossier:
+          changed: StoredComplaint, version: int, fields: set[str],
+          give_up: tuple[EmailKind, ...] = (), forget_errors: bool = False) -> Dossier:
     try:
-        deps.repository.replace(changed, version)
+        deps.repository.rewrite(changed, version, fields, give_up, forget_errors)
     except ChangedMeanwhileError:
         log_access(deps, user, event, changed.reference, "conflict")
         raise
@@ -96,6 +107,11 @@ def _save(deps: Dependencies, user: StaffUser, event: Literal["correction", "era
     if stored is None:
         raise ComplaintNotFoundError(changed.reference)
     return Dossier.of(stored)
+
+
+def _unsent(complaint: StoredComplaint, kinds: tuple[EmailKind, ...]) -> tuple[EmailKind, ...]:
+    return tuple(kind for kind in kinds
+                 if kind in complaint.emails and not complaint.emails[kind].settled)
 
 
 _FIELD_NAMES = {"name": "naam", "email": "e-mailadres", "phone": "telefoonnummer"}
@@ -113,7 +129,14 @@ def correct_contact(user: StaffUser, reference: str, correction: ContactCorrecti
     changed = complaint.model_copy(update={
         "complainant": complaint.complainant.model_copy(update=new),
         "history": [*complaint.history, entry]})
-    return _save(deps, user, "correction", changed, correction.version)
+    if "email" not in new:
+        return _save(deps, user, "correction", changed, correction.version,
+                     {"complainant", "history"})
+    # Nobody confirmed the new address: the copy, which quotes the complaint, is not sent
+    # to it, and the old address's link no longer confirms anything.
+    return _save(deps, user, "correction", changed.model_copy(update={"copy_link": None}),
+                 correction.version, {"complainant", "history", "copy_link"},
+                 give_up=_unsent(complaint, ("copy",)))
 
 
 def erase(user: StaffUser, reference: str, request: ErasureRequest,
@@ -132,14 +155,13 @@ def erase(user: StaffUser, reference: str, request: ErasureRequest,
                if entry.action in _TYPED_IN_HISTORY else entry for entry in complaint.history]
     history.append(HistoryEntry(at=now, user=user.username, action="erasure",
                                 detail=request.reason))
-    # SES's error texts may name the address; an e-mail to the erased address is not sent.
-    emails = {kind: record.model_copy(update={"last_error": None} | (
-                  {"status": "failed"} if kind in TO_COMPLAINANT and not record.settled
-                  else {}))
-              for kind, record in complaint.emails.items()}
     extension = complaint.extension.model_copy(update={"reason": ERASED}) \
         if complaint.extension else None
     changed = complaint.model_copy(update={
-        "complainant": person, "complaint": details, "history": history, "emails": emails,
+        "complainant": person, "complaint": details, "history": history,
         "extension": extension, "copy_link": None, "erased_at": now})
-    return _save(deps, user, "erasure", changed, request.version)
+    # An e-mail to the erased address is not sent; SES's error texts may name the address.
+    return _save(deps, user, "erasure", changed, request.version,
+                 {"complainant", "complaint", "history", "extension", "copy_link",
+                  "erased_at"},
+                 give_up=_unsent(complaint, TO_COMPLAINANT), forget_errors=True)

@@ -161,13 +161,32 @@ def test_staff_export_as_csv_has_a_row_per_complaint_with_deadlines_met_and_is_l
                                 delimiter=";"))
     assert "omschrijving" in text_rows[0]
     assert "'=HYPERLINK(\"http://evil.example\")" in {row[-2] for row in text_rows[1:]}
-    # AND each export is in the access log, with what it held
+    # AND each export is in the access log, with what it held, and in each complaint's own
     exports = [e for e in access_entries(deps) if e["event"] == "export"]
-    assert sorted(e["detail"] for e in exports) == [
+    assert sorted(e["detail"] for e in exports if e["pk"] == "ZOEKEN") == [
         '{"status": "ontvangen"}; 2 klachten; met klachttekst; csv',
         '{"status": "ontvangen"}; 2 klachten; zonder klachttekst; csv']
+    assert sorted((e["pk"], e["detail"]) for e in exports if e["pk"] != "ZOEKEN") == sorted(
+        (f"KLACHT#{reference}", f"{text} klachttekst; csv")
+        for reference in (made, late) for text in ("met", "zonder"))
     assert {(e["user"], e["role"], e["outcome"]) for e in exports} == {
         ("bram", "beheerder", "allowed")}
+
+
+def test_staff_export_too_large_for_one_answer_is_refused_in_dutch_and_logged(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    import complaint_form.staff_service as staff_service
+
+    # GIVEN a list whose file would not fit in one answer (the limit lowered to one row)
+    submit()
+    monkeypatch.setattr(staff_service, "MAX_EXPORT_CHARS", 300)
+    # WHEN a beheerder exports it
+    answer = export_of({"status": "ontvangen"})
+    # THEN it is refused with what to do, and logged as refused
+    assert answer["statusCode"] == 422
+    assert "Maak hem kleiner met de filters" in body_of(answer)["message"]
+    [entry] = [e for e in access_entries(deps) if e["event"] == "export"]
+    assert entry["outcome"] == "refused" and entry["detail"].endswith("te groot")
 
 
 def test_staff_export_as_xlsx_opens_in_a_spreadsheet_with_text_cells(

@@ -34,8 +34,12 @@ def test_subject_access_gives_everything_stored_as_json_and_a_readable_page(
     assert "dossier_read" in {entry["event"] for entry in access["data"]["toegang"]}
     for shown in ("Sanne de Vries", "@example.nl", "Dragon Coaching", "dossier bekeken"):
         assert shown in access["html"], shown
-    # AND no secret of its links is in it, and the request is logged
+    # AND no secret of its links is in it, nor who the staff are: their role only
     assert "page_secret" not in json.dumps(access["data"])
+    assert {frozenset(entry) for entry in access["data"]["toegang"]} == {
+        frozenset({"at", "role", "event"})}
+    assert "fenna" not in access["html"] and "203.0.113.7" not in access["html"]
+    # AND the request is logged
     assert ("subject_access", "bram") in {(e["event"], e["user"]) for e in access_entries(deps)}
 
 
@@ -56,9 +60,27 @@ def test_correction_of_contact_details_is_in_the_history_without_old_values(
     [entry] = complaint["history"]
     assert (entry["action"], entry["detail"]) == ("correction",
                                                   "e-mailadres, telefoonnummer verbeterd")
-    # AND a wrong address is refused in Dutch, nothing changed
-    wrong = as_beheerder(f"{INBOX}/{reference}/verbetering", {"version": 2, "email": "sanne"})
-    assert wrong["statusCode"] == 422
+    # AND a wrong address, or nothing to correct, is refused
+    for body in ({"version": 2, "email": "sanne"}, {"version": 2}):
+        wrong = as_beheerder(f"{INBOX}/{reference}/verbetering", body)
+        assert wrong["statusCode"] == 422, body
+
+
+def test_correction_of_the_address_gives_up_the_copy_nobody_confirmed_there(
+        deps: Dependencies) -> None:
+    from complaint_form.service import retry_pending_emails
+
+    # GIVEN a complaint whose copy was confirmed at the old address, not yet sent
+    reference = submit(send_copy=True)
+    deps.repository.confirm_copy(reference, deps.clock())
+    # WHEN the address is corrected
+    answer = as_beheerder(f"{INBOX}/{reference}/verbetering",
+                          {"version": 1, "email": "ander@example.org"})
+    # THEN the copy, which quotes the complaint, does not go to the new address
+    assert answer["statusCode"] == 200, answer["body"]
+    [item] = stored_items(deps.settings.table_name)
+    assert item["emails"]["copy"]["status"] == "failed" and item["copy_link"] is None
+    assert retry_pending_emails() == 0
 
 
 def test_erasure_leaves_no_personal_data_in_the_item_and_a_log_entry_behind(
@@ -83,6 +105,19 @@ def test_erasure_leaves_no_personal_data_in_the_item_and_a_log_entry_behind(
     # AND the access log holds the erasure, by whom
     assert ("erasure", "bram", "allowed") in {
         (e["event"], e["user"], e["outcome"]) for e in access_entries(deps)}
+
+
+def test_erasure_while_an_email_to_the_person_is_being_sent_is_a_conflict(
+        deps: Dependencies) -> None:
+    # GIVEN a complaint whose confirmed copy the retry is sending right now
+    reference = submit(send_copy=True)
+    deps.repository.confirm_copy(reference, deps.clock())
+    deps.repository.claim_email(reference, "copy", deps.clock())
+    # WHEN its data is erased THEN the beheerder is asked to try again, nothing is erased
+    answer = as_beheerder(f"{INBOX}/{reference}/wissen", {"version": 1, "reason": "Verzoek."})
+    assert answer["statusCode"] == 409
+    [item] = stored_items(deps.settings.table_name)
+    assert item["complainant"]["name"] == "Sanne de Vries"
 
 
 def test_subject_rights_are_for_beheerders_only(deps: Dependencies) -> None:

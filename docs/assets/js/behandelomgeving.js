@@ -33,9 +33,10 @@
   var EVENTS = {inbox: "lijst bekeken", dossier_read: "dossier bekeken",
                 dossier_change: "dossier gewijzigd", access_log_read: "toegang bekeken",
                 subject_access: "inzage gegeven", correction: "gegevens verbeterd",
-                erasure: "gegevens gewist"};
+                erasure: "gegevens gewist", export: "in een export gezet",
+                retention_delete: "verwijderd na de bewaartermijn"};
   var OUTCOMES = {allowed: "toegestaan", refused: "geweigerd", not_found: "niet gevonden",
-                  conflict: "tegelijk gewijzigd"};
+                  conflict: "tegelijk gewijzigd", deleted: "verwijderd"};
   // A session ends after a quarter of an hour without a key or a click (and the token
   // itself after an hour).
   var IDLE_MS = 15 * 60 * 1000;
