@@ -594,18 +594,9 @@ class ComplaintRepository:
     def open_deadlines(self) -> Iterator[DeadlineEntry]:
         """The deadlines of every open complaint (a query of the status index per open
         status)."""
-        paginator = self.client.get_paginator("query")
-        try:
-            for status in OPEN:
-                pages = paginator.paginate(
-                    TableName=self.table_name, IndexName=BY_STATUS,
-                    KeyConditionExpression="gsi2pk = :status",
-                    ExpressionAttributeValues={":status": {"S": f"STATUS#{status}"}},
-                    ProjectionExpression=", ".join(DEADLINE_ATTRIBUTES))
-                for page in pages:
-                    yield from (_deadline_entry(item) for item in page.get("Items", []))
-        except ClientError as exc:
-            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        for status in OPEN:
+            yield from map(_deadline_entry, self._with_status(
+                status, ProjectionExpression=", ".join(DEADLINE_ATTRIBUTES)))
 
     def claim_reminder(self, day: date, now: datetime) -> bool:
         """Claim the sending of `day`'s reminder: False when it was sent, or another run is
@@ -639,21 +630,14 @@ class ComplaintRepository:
     def past_retention(self, now: datetime) -> Iterator[str]:
         """The kenmerken of closed complaints whose retention ended by `now` (a query of the
         status index per closed status)."""
-        paginator = self.client.get_paginator("query")
-        try:
-            for status in sorted(CLOSED):
-                pages = paginator.paginate(
-                    TableName=self.table_name, IndexName=BY_STATUS,
-                    KeyConditionExpression="gsi2pk = :status",
-                    FilterExpression="retention_ends <= :now",
-                    ExpressionAttributeValues={":status": {"S": f"STATUS#{status}"},
-                                               ":now": {"N": str(int(now.timestamp()))}},
+        for status in sorted(CLOSED):
+            for item in self._with_status(
+                    status, FilterExpression="retention_ends <= :now",
+                    ExpressionAttributeValues={":now": {"N": str(int(now.timestamp()))}},
                     ProjectionExpression=", ".join(f"#{name}" for name in RETENTION_ATTRIBUTES),
-                    ExpressionAttributeNames={f"#{name}": name for name in RETENTION_ATTRIBUTES})
-                for page in pages:
-                    yield from (item["reference"]["S"] for item in page.get("Items", []))
-        except ClientError as exc:
-            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+                    ExpressionAttributeNames={f"#{name}": name
+                                              for name in RETENTION_ATTRIBUTES}):
+                yield item["reference"]["S"]
 
     def delete_past_retention(self, reference: str, now: datetime,
                               logged: PutTypeDef) -> bool:
@@ -679,16 +663,23 @@ class ComplaintRepository:
                     ) -> Iterator[StoredComplaint]:
         """Every complaint with `status` that meets `filters`, whole, the contact due first
         (the export)."""
-        arguments: dict[str, Any] = {
-            "TableName": self.table_name, "IndexName": BY_STATUS,
-            "KeyConditionExpression": "gsi2pk = :status",
-            "ExpressionAttributeValues": {":status": {"S": f"STATUS#{status}"}}}
+        narrowed: dict[str, Any] = {}
         if filters is not None and filters.expression:
-            arguments["FilterExpression"] = filters.expression
-            arguments["ExpressionAttributeValues"] |= filters.values
+            narrowed = {"FilterExpression": filters.expression,
+                        "ExpressionAttributeValues": filters.values}
+        yield from map(_from_item, self._with_status(status, **narrowed))
+
+    def _with_status(self, status: str, **query: Any) -> Iterator[dict[str, Any]]:
+        """Every item of the status index's partition of `status`, page after page; `query`
+        adds to the Query (projection, filter, their names and values)."""
+        values = {":status": {"S": f"STATUS#{status}"}} | query.pop(
+            "ExpressionAttributeValues", {})
         try:
-            for page in self.client.get_paginator("query").paginate(**arguments):
-                yield from (_from_item(item) for item in page.get("Items", []))
+            for page in self.client.get_paginator("query").paginate(
+                    TableName=self.table_name, IndexName=BY_STATUS,
+                    KeyConditionExpression="gsi2pk = :status",
+                    ExpressionAttributeValues=values, **query):
+                yield from page.get("Items", [])
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
