@@ -215,8 +215,10 @@
     svg.setAttribute("aria-label", title + ": " + keys.map(function (key) {
       return key + " " + counts[key];
     }).join(", "));
+    // Drawn at its own size: scaled to the column, its text would grow with it.
     svg.setAttribute("viewBox", "0 0 600 " + (keys.length * 30 + 10));
-    svg.setAttribute("width", "100%");
+    svg.setAttribute("width", "600");
+    svg.setAttribute("height", String(keys.length * 30 + 10));
     keys.forEach(function (key, index) {
       var y = index * 30 + 5;
       var label = document.createElementNS(svg.namespaceURI, "text");
@@ -237,8 +239,10 @@
       svg.appendChild(bar);
       svg.appendChild(value);
     });
+    var block = element("div");
+    block.appendChild(svg);
     parent.appendChild(element("h3", title));
-    parent.appendChild(svg);
+    parent.appendChild(block);
   }
 
   function showFigures(data) {
