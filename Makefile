@@ -54,7 +54,7 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 check: lint ## The quick lane: ruff, mypy and every test without a browser or a MkDocs build
-	$(BIN)/pytest -q -m "not build" tests/unit tests/integration
+	$(BIN)/pytest -q -n 2 -m "not build" tests/unit tests/integration
 
 test: lint policy $(CHROMIUM) ## Run every test (unit, integration, browser) and the policy scan
 	$(BIN)/pytest
