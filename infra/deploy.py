@@ -32,6 +32,7 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+from complaint_form.dynamodb import ComplaintRepository
 from pydantic import TypeAdapter, ValidationError
 
 from infra import edge
@@ -140,6 +141,7 @@ class DeployReport:
     deleted: list[str] = field(default_factory=list)
     invalidated: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
+    complaints_upgraded: int = 0
 
 
 @dataclass
@@ -149,6 +151,7 @@ class AwsClients:
     cloudfront: Any
     sts: Any
     edge_cloudformation: Any
+    dynamodb: Any
 
     @classmethod
     def for_region(cls, region: str) -> AwsClients:
@@ -156,7 +159,8 @@ class AwsClients:
         return cls(cloudformation=session.client("cloudformation"), s3=session.client("s3"),
                    cloudfront=session.client("cloudfront"), sts=session.client("sts"),
                    edge_cloudformation=boto3.session.Session(
-                       region_name=EDGE_REGION).client("cloudformation"))
+                       region_name=EDGE_REGION).client("cloudformation"),
+                   dynamodb=session.client("dynamodb"))
 
 
 def inline_script_hashes(site_dir: Path) -> list[str]:
@@ -281,6 +285,8 @@ class Deployer:
                                       web_acl)
         report.stack_updated = self.deploy_stack(bucket, parameters)
         report.outputs = outputs = self.stack_outputs()
+        report.complaints_upgraded = ComplaintRepository(
+            outputs["ComplaintsTableName"], self.clients.dynamodb).upgrade_stored()
         report.uploaded, report.deleted = self.sync_site(site_dir, outputs["SiteBucketName"])
         if "DistributionId" in outputs and (report.uploaded or report.deleted):
             report.invalidated = self.invalidate(outputs["DistributionId"],
@@ -492,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         "lambda_bundle": report.code_key, "bundle_uploaded": report.code_uploaded,
         "stack_updated": report.stack_updated, "files_uploaded": len(report.uploaded),
         "files_deleted": len(report.deleted), "paths_invalidated": len(report.invalidated),
+        "complaints_upgraded": report.complaints_upgraded,
     }, indent=2))
     return 0
 

@@ -683,6 +683,41 @@ class ComplaintRepository:
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
+    def upgrade_stored(self) -> int:
+        """Bring complaints stored by earlier versions up to this one (`infra.deploy` runs it
+        after each stack update): the inbox's map, `retention_ends` in place of the TTL's
+        `expires_at` (a TTL deletion would not be in the access log), and a version. A
+        complaint changed meanwhile is left for the next run. How many it upgraded."""
+        upgraded = 0
+        outdated = ("begins_with(pk, :complaint) AND (attribute_not_exists(inbox) OR "
+                    "attribute_exists(expires_at) OR attribute_not_exists(version))")
+        try:
+            for page in self.client.get_paginator("scan").paginate(
+                    TableName=self.table_name, FilterExpression=outdated,
+                    ExpressionAttributeValues={":complaint": {"S": "KLACHT#"}}):
+                for item in page.get("Items", []):
+                    upgraded += self._upgrade(item)
+        except ClientError as exc:
+            raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        return upgraded
+
+    def _upgrade(self, item: dict[str, Any]) -> int:
+        data = {name: _deserializer.deserialize(value) for name, value in item.items()}
+        complaint = StoredComplaint.model_validate(
+            data | {"retention_ends": data.get("retention_ends") or data.get("expires_at")})
+        put: dict[str, Any] = {"TableName": self.table_name, "Item": _to_item(complaint),
+                               "ConditionExpression": "attribute_not_exists(version)"}
+        if "version" in item:
+            put |= {"ConditionExpression": "version = :version",
+                    "ExpressionAttributeValues": {":version": item["version"]}}
+        try:
+            self.client.put_item(**put)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return 0
+            raise
+        return 1
+
     def rewrite(self, complaint: StoredComplaint, version: int, fields: Collection[str],
                 give_up: Collection[EmailKind] = (), forget_errors: bool = False) -> None:
         """Save `fields` of `complaint` (a correction or an erasure of what was received), if
