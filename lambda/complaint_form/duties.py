@@ -69,7 +69,7 @@ def send_deadline_reminder(day: date | None = None,
     try:
         deps.mailer.send(deps.emails.reminder(reminder))
     except Exception:
-        # The scheduler tries the run again; the claim must not stop that run.
+        # The failed run is tried again (Lambda's retries); the claim must not stop it.
         deps.repository.release_reminder(day)
         raise
     deps.repository.reminder_sent(day, deps.clock())

@@ -206,6 +206,11 @@ def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
 _INBOX_PROJECTION = "inbox, assigned_to, contact_made_at"
 
 
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    """An item as DynamoDB gives it ({"S": ...}), as Python values."""
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
 def _inbox_facts(complaint: StoredComplaint) -> dict[str, Any]:
     return {"reference": complaint.reference, "kind": complaint.kind,
             "received_on": complaint.received_on.isoformat(),
@@ -216,7 +221,7 @@ def _inbox_facts(complaint: StoredComplaint) -> dict[str, Any]:
 
 
 def _inbox_entry(item: dict[str, Any], status: str) -> InboxEntry:
-    data = {name: _deserializer.deserialize(value) for name, value in item.items()}
+    data = _plain(item)
     return InboxEntry.model_validate({**data["inbox"], "status": status,
                                       "assigned_to": data.get("assigned_to"),
                                       "contact_made_at": data.get("contact_made_at")})
@@ -229,7 +234,7 @@ RETENTION_ATTRIBUTES = ("reference",)
 
 
 def _deadline_entry(item: dict[str, Any]) -> DeadlineEntry:
-    data = {name: _deserializer.deserialize(value) for name, value in item.items()}
+    data = _plain(item)
     facts, extension = data["inbox"], data.get("extension")
     return DeadlineEntry(
         reference=facts["reference"], provider_name=facts["provider_name"],
@@ -243,8 +248,7 @@ def _reminder_key(day: date) -> dict[str, Any]:
 
 
 def _from_item(item: dict[str, Any]) -> StoredComplaint:
-    data = {name: _deserializer.deserialize(value) for name, value in item.items()}
-    return StoredComplaint.model_validate(data)
+    return StoredComplaint.model_validate(_plain(item))
 
 
 class ComplaintRepository:
@@ -374,7 +378,7 @@ class ComplaintRepository:
         if not item:
             return None
         return ComplaintOutline.model_validate(
-            {name: _deserializer.deserialize(value) for name, value in item.items()})
+            _plain(item))
 
     def claim_email(self, reference: str, which: str, now: datetime) -> None:
         """Mark a pending e-mail as being sent, so two retries cannot both send it."""
@@ -622,7 +626,7 @@ class ComplaintRepository:
                                     ExpressionAttributeValues={":now": {"S": now.isoformat()}})
 
     def release_reminder(self, day: date) -> None:
-        """Give up the claim: sending failed, and the scheduler's retry sends it."""
+        """Give up the claim: sending failed, and a retry of the run sends it."""
         with suppress(ClientError):  # else the claim goes stale, with the same effect
             self.client.delete_item(TableName=self.table_name, Key=_reminder_key(day),
                                     ConditionExpression="attribute_not_exists(sent_at)")
@@ -702,7 +706,7 @@ class ComplaintRepository:
         return upgraded
 
     def _upgrade(self, item: dict[str, Any]) -> int:
-        data = {name: _deserializer.deserialize(value) for name, value in item.items()}
+        data = _plain(item)
         complaint = StoredComplaint.model_validate(
             data | {"retention_ends": data.get("retention_ends") or data.get("expires_at")})
         put: dict[str, Any] = {"TableName": self.table_name, "Item": _to_item(complaint),

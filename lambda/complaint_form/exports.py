@@ -7,7 +7,7 @@ import io
 from datetime import date
 from typing import Literal
 
-from complaint_form.models import AMSTERDAM, StoredComplaint
+from complaint_form.models import StoredComplaint
 
 ExportFormat = Literal["csv", "xlsx"]
 
@@ -27,7 +27,7 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _met(value: bool | None) -> str:
+def _in_time(value: bool | None) -> str:
     return {True: "ja", False: "nee", None: "nog open"}[value]
 
 
@@ -36,17 +36,13 @@ def rows(complaints: list[StoredComplaint], today: date,
     """The header and one row per complaint; dates as YYYY-MM-DD (Amsterdam)."""
     table = [COLUMNS + (TEXT_COLUMNS if with_text else [])]
     for complaint in complaints:
-        contact_made = complaint.contact_made_at.astimezone(AMSTERDAM).date() \
-            if complaint.contact_made_at else None
-        closed = complaint.closed_at.astimezone(AMSTERDAM).date() if complaint.closed_at \
-            else None
         row = [complaint.reference, complaint.kind, complaint.provider_name,
                complaint.regeling_name or "", complaint.status, _day(complaint.received_on),
                complaint.assigned_to or "", _day(complaint.deadlines.contact_by),
-               _day(contact_made), _met(complaint.contact_met(today)),
+               _day(complaint.contact_made_on), _in_time(complaint.contact_met(today)),
                _day(complaint.judgement_due), _day(complaint.judgement_on),
-               _met(complaint.judgement_met(today)) if complaint.judgement_due else "",
-               _day(closed)]
+               _in_time(complaint.judgement_met(today)) if complaint.judgement_due else "",
+               _day(complaint.closed_on)]
         if with_text:
             row += [complaint.complaint.description, complaint.complaint.desired_outcome]
         table.append(row)

@@ -9,7 +9,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from complaint_form.models import AMSTERDAM, StoredComplaint
+from complaint_form.models import StoredComplaint
 
 
 class InTime(BaseModel):
@@ -46,8 +46,7 @@ def year_figures(complaints: list[StoredComplaint], year: int, today: date) -> Y
     """The figures of the complaints among `complaints` received in `year`."""
     received = [c for c in complaints if c.received_on.year == year]
     klachten = [c for c in received if c.kind == "klacht"]
-    days_to_close = [(c.closed_at.astimezone(AMSTERDAM).date() - c.received_on).days
-                     for c in received if c.closed_at]
+    days_to_close = [(c.closed_on - c.received_on).days for c in received if c.closed_on]
     return YearFigures(
         year=year, total=len(received),
         by_kind=_most_first(Counter(c.kind for c in received)),

@@ -463,18 +463,22 @@ class StoredComplaint(ComplaintOutline):
         return self.extension.until if self.extension else self.deadlines.judgement_by
 
     @property
-    def closed_at(self) -> datetime | None:
-        """When it was closed (its last status change), if it is closed."""
+    def closed_on(self) -> date | None:
+        """The Dutch date it was closed (its last status change), if it is closed."""
         if self.status not in CLOSED:
             return None
-        return next((entry.at for entry in reversed(self.history) if entry.action == "status"),
-                    None)
+        closed_at = next((entry.at for entry in reversed(self.history)
+                          if entry.action == "status"), None)
+        return closed_at.astimezone(AMSTERDAM).date() if closed_at else None
+
+    @property
+    def contact_made_on(self) -> date | None:
+        return self.contact_made_at.astimezone(AMSTERDAM).date() if self.contact_made_at \
+            else None
 
     def contact_met(self, today: date) -> bool | None:
         """Whether contact was made by its deadline; None while that is still open."""
-        made = self.contact_made_at.astimezone(AMSTERDAM).date() if self.contact_made_at \
-            else None
-        return _met(self.deadlines.contact_by, made, today)
+        return _met(self.deadlines.contact_by, self.contact_made_on, today)
 
     def judgement_met(self, today: date) -> bool | None:
         """Whether the provider's judgement came within its term; None while that is still

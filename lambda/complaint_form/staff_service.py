@@ -126,15 +126,15 @@ class InboxPage(BaseModel):
 
 
 def log_access(deps: Dependencies, user: StaffUser, event: AccessEvent, reference: str | None,
-         outcome: Outcome, detail: str | None = None) -> None:
+               outcome: Outcome, detail: str | None = None) -> None:
     deps.access_log.write(AccessEntry(event=event, at=deps.clock(), reference=reference,
                                       user_id=user.user_id, user=user.username, role=user.role,
                                       source_ip=user.source_ip, outcome=outcome,
                                       detail=detail))
 
 
-def require_role(deps: Dependencies, user: StaffUser, roles: frozenset[str], event: AccessEvent,
-             reference: str | None) -> None:
+def require_role(deps: Dependencies, user: StaffUser, roles: frozenset[str],
+                 event: AccessEvent, reference: str | None) -> None:
     if not user.groups & roles:
         log_access(deps, user, event, reference, "refused")
         raise NotAllowedError
