@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from klachtenportaal.registry import Portal
 
 TEMPLATE = Path(__file__).resolve().parent / "edge.yaml"
-# Posts to the API one client IP may make per window: more than a person sends (a complaint,
-# a form again after an error, a copy link), fewer than anyone mailing strangers needs.
-POSTS_PER_IP = 10
+# Posts to the API one client IP may make per window: more than a person sends (answers
+# checked, a few corrected and checked again, the complaint sent, a copy link), fewer than
+# anyone mailing strangers needs (whose every mail also needs a post of its own).
+POSTS_PER_IP = 20
 POSTS_WINDOW_SECONDS = 300
 # Requests of any kind to the API per IP and window: pages and posts of many people behind
 # one address, and never enough to use up the API's shared throttle.

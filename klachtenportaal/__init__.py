@@ -1,8 +1,12 @@
 """The domain shared by the site generator and the form backend: the registry model, field
 rules, deadlines and how facts are shown."""
 
-# Where the complaint form posts: the site's forms and the backend's route.
+# Where a complaint is sent: the backend's route, and the send button of the answers' check.
 API_PATH = "/api/klachten"
+# Where the complaint form posts first: its answers come back to be checked before sending.
+CHECK_PATH = f"{API_PATH}/controleren"
+# Where a "Wijzigen" on that check posts: the form again, with what was typed.
+CHANGE_PATH = f"{API_PATH}/wijzigen"
 # Where the providers' pages are: /aanbieders/<slug>/.
 PROVIDERS_DIR = "aanbieders"
 # The header CloudFront adds to every request for the API, with a secret the function checks

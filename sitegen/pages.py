@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from klachtenportaal import API_PATH, PROVIDERS_DIR
+from klachtenportaal import CHECK_PATH, PROVIDERS_DIR
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import (
     Contact,
@@ -128,8 +128,9 @@ class PageRenderer:
         self.registry = registry
         self.env = template_environment("sitegen")
         self._common: dict[str, Any] = {
-            # The API is under the site's own address (CloudFront's /api/*, or `make serve`).
-            "api_url": API_PATH,
+            # The API is under the site's own address (CloudFront's /api/*, or `make serve`):
+            # the form posts its answers there to be checked first.
+            "form_url": CHECK_PATH,
             "providers_dir": PROVIDERS_DIR,
             "portal": registry.portal,
             "portal_contact": portal_contact(registry),

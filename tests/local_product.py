@@ -30,6 +30,12 @@ class LocalProduct:
             data: list[str] = json.loads(answer.read())
             return data
 
+    def item(self, reference: str) -> dict[str, object]:
+        """The stored complaint, as `/_dev/klachten/<kenmerk>` shows it."""
+        with urllib.request.urlopen(self.url + f"_dev/klachten/{reference}") as answer:
+            data: dict[str, object] = json.loads(answer.read())
+            return data
+
     def stored(self, reference: str) -> int:
         try:
             with urllib.request.urlopen(self.url + f"_dev/klachten/{reference}") as answer:

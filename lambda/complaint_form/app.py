@@ -41,18 +41,24 @@ from complaint_form.dependencies import get_dependencies
 from complaint_form.dynamodb import AddressLimitReachedError, StorageUnavailableError
 from complaint_form.headers import SECURITY_HEADERS, through_the_site
 from complaint_form.intake import SpamRejectedError, SubmissionInvalidError
-from complaint_form.models import ComplaintRequest, ErrorResponse, ReceiptResponse
+from complaint_form.models import (
+    CheckResponse,
+    ComplaintRequest,
+    ErrorResponse,
+    ReceiptResponse,
+)
 from complaint_form.observability import logger, metrics
 from complaint_form.service import (
     IDEMPOTENCY,
     ComplaintNotFoundError,
     CopyLinkExpiredError,
+    check_complaint,
     find_complaint,
     find_copy_link,
     send_copy,
     submit_complaint,
 )
-from klachtenportaal import API_PATH
+from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH
 
 HTML = "text/html; charset=utf-8"
 
@@ -87,15 +93,57 @@ def _answer_in_html() -> bool:
     return _is_form_post() or app.current_event.http_method == "GET"
 
 
+def _html_answers(**described: str) -> dict[int, Any]:
+    return {int(code.removeprefix("s")): {
+        "description": text, "content": {"text/html": {"schema": {"type": "string"}}}}
+        for code, text in described.items()}
+
+
 def _answers(**described: str) -> dict[int, Any]:
+    success = {"s200": CheckResponse, "s201": ReceiptResponse}
     return {
         int(code.removeprefix("s")): {
             "description": text,
-            "content": {"application/json": {
-                "model": ReceiptResponse if code == "s201" else ErrorResponse}},
+            "content": {"application/json": {"model": success.get(code, ErrorResponse)}},
         }
         for code, text in described.items()
     }
+
+
+@app.post(CHECK_PATH, summary="Check the answers before they are sent",
+          description="The form's answers, checked as a submission is, and stored nowhere. "
+                      "JSON from the page's script gets the part of the page that shows "
+                      "them; an HTML form post gets a page with them, each with a "
+                      "'Wijzigen', and the button that sends them.",
+          responses=_answers(
+              s200="Every rule met: the answers to check",
+              s400="Malformed body", s413="Body too large", s415="Unsupported content type",
+              s422="Invalid fields, with one Dutch message per field"))
+def post_check(complaint: ComplaintRequest) -> Response[str]:
+    if not _content_type_documented():
+        raise UnsupportedContentTypeError
+    provider = check_complaint(complaint)
+    values = _sent_values(complaint)
+    pages = get_dependencies().pages
+    if _answer_in_html():
+        return _page(pages.check_answers(complaint, values, provider, whole_page=True))
+    answer = CheckResponse(html=pages.check_answers(complaint, values, provider,
+                                                    whole_page=False))
+    return _response(HTTPStatus.OK, content_types.APPLICATION_JSON, answer.model_dump_json())
+
+
+@app.post(CHANGE_PATH, summary="The form again with the answers sent, to change one (HTML)",
+          description="What a 'Wijzigen' on the answers' check page posts without script: "
+                      "the form, filled in with them. Nothing is checked or stored.",
+          responses=_html_answers(s200="The form", s415="Not an HTML form post",
+                                  s422="The form named no provider we know"))
+def post_change() -> Response[str]:
+    if not _is_form_post():
+        raise UnsupportedContentTypeError
+    page = get_dependencies().pages.form_again(_form_values(), {})
+    if page is None:
+        raise SubmissionInvalidError({"provider": messages.invalid("provider")})
+    return _page(page)
 
 
 @app.post(API_PATH, summary="Submit a complaint or a request for advice",
@@ -122,12 +170,6 @@ def post_complaint(complaint: ComplaintRequest) -> Response[str]:
                              message=f"Je {what} is ontvangen. Je kenmerk is {receipt.reference}.")
     return _response(HTTPStatus.CREATED, content_types.APPLICATION_JSON,
                      answer.model_dump_json())
-
-
-def _html_answers(**described: str) -> dict[int, Any]:
-    return {int(code.removeprefix("s")): {
-        "description": text, "content": {"text/html": {"schema": {"type": "string"}}}}
-        for code, text in described.items()}
 
 
 @app.get(f"{API_PATH}/<reference>/ontvangstbevestiging/<secret>",
@@ -304,6 +346,18 @@ def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
     if page is None:
         page = pages.message(answer.title, answer.message)
     return _response(answer.status, HTML, page, headers)
+
+
+def _sent_values(complaint: ComplaintRequest) -> dict[str, str]:
+    """What the form sent, as the form's own fields hold it, with the submission's id: the
+    answers' check carries them to the send button, so a repeated press is one complaint."""
+    if _is_form_post():
+        values = _form_values()
+    else:
+        sent = app.current_event.json_body
+        values = {key: ("ja" if value else "nee") if isinstance(value, bool) else str(value)
+                  for key, value in sent.items() if value is not None}
+    return {**values, "submission_id": str(complaint.submission_id)}
 
 
 def _form_values() -> dict[str, str]:

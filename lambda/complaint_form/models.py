@@ -199,6 +199,13 @@ class ReceiptResponse(SubmissionReceipt):
     message: str
 
 
+class CheckResponse(BaseModel):
+    """The 200 answer to answers sent to be checked: the part of the page that shows them."""
+
+    html: str = Field(description="Every answer with its 'Wijzigen', and the send button "
+                                  "(HTML, escaped; the page's script shows it in place).")
+
+
 class ErrorResponse(BaseModel):
     """Every 4xx/5xx JSON answer: a Dutch message, and one per field for 422."""
 

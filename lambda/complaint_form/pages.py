@@ -1,14 +1,14 @@
-"""HTML answers for form posts sent without JavaScript: confirmation, the form again, a
-message."""
+"""HTML answers for form posts sent without JavaScript: the answers to check, the form again,
+confirmation, a message. The answers to check are also what the page's script shows."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from complaint_form.models import ComplaintOutline
-from klachtenportaal import API_PATH, PROVIDERS_DIR
+from complaint_form.models import ComplaintOutline, ComplaintRequest
+from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, PROVIDERS_DIR
 from klachtenportaal.formatting import template_environment
-from klachtenportaal.registry import Registry
+from klachtenportaal.registry import Provider, Registry
 
 
 class HtmlPages:
@@ -31,8 +31,18 @@ class HtmlPages:
             return None
         return self._render(
             "form_page.html", provider=provider, values=values, errors=errors, notice=notice,
-            action=API_PATH, privacy_url=self.site_url + "privacy/",
+            action=CHECK_PATH, privacy_url=self.site_url + "privacy/",
             regelingen=self.registry.regeling_choices(provider))
+
+    def check_answers(self, answers: ComplaintRequest, values: dict[str, str],
+                      provider: Provider, *, whole_page: bool) -> str:
+        """Every answer with its "Wijzigen", and the button that sends them: a page of its
+        own (no script), or the part the page's script shows in place of the form."""
+        return self._render(
+            "check_page.html" if whole_page else "check_part.html", answers=answers,
+            values=values, provider=provider,
+            regelingen=self.registry.regeling_choices(provider), action=API_PATH,
+            change_action=CHANGE_PATH)
 
     def confirmation(self, complaint: ComplaintOutline) -> str:
         return self._render("confirmation_page.html", complaint=complaint)

@@ -1,6 +1,6 @@
-"""The service functions behind the routes, the schedule and SES's reports: submit a
-complaint, find one, send its copy once the address is confirmed, send the e-mails still
-pending, record what became of a sent e-mail.
+"""The service functions behind the routes, the schedule and SES's reports: check a
+complaint's answers, submit a complaint, find one, send its copy once the address is
+confirmed, send the e-mails still pending, record what became of a sent e-mail.
 
 A complaint is stored before any e-mail is tried. E-mails that fail stay pending and
 `retry_pending_emails` (scheduled) sends them, so nothing is silently dropped.
@@ -38,6 +38,7 @@ from complaint_form.models import (
 )
 from complaint_form.observability import logger, metrics
 from complaint_form.references import is_reference, new_reference
+from klachtenportaal.registry import Provider
 
 IDEMPOTENCY = IdempotencyConfig(
     event_key_jmespath="submission_id",
@@ -55,6 +56,14 @@ class ComplaintNotFoundError(Exception):
 
 class CopyLinkExpiredError(Exception):
     """The link that confirms the address is past its last day."""
+
+
+def check_complaint(request: ComplaintRequest, deps: Dependencies | None = None) -> Provider:
+    """The provider the answers are about, once they meet every rule a submission must;
+    SubmissionInvalidError else. Nothing is stored or counted: the complainant checks the
+    answers first, and only sending them stores them."""
+    deps = deps or get_dependencies()
+    return provider_of(request, deps.registry)
 
 
 def submit_complaint(*, request: ComplaintRequest, scripted: bool = True,

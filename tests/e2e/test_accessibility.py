@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from tests.e2e.forms import CONTINUE, PROVIDER, fill_complaint
 from tests.local_product import LocalProduct
 
 PAGES = ["", "procedures/wkkgz/", "aanbieders/", "aanbieders/dragon-coaching/",
@@ -39,3 +40,24 @@ def test_page_has_no_horizontal_scrolling_on_a_phone(page: Page, product: LocalP
     page.goto(product.url + path)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+
+
+@pytest.mark.parametrize("scripted", [True, False], ids=["in-place", "page-of-its-own"])
+def test_check_answers_has_no_axe_violations_and_fits_a_phone(
+        page: Page, product: LocalProduct, scripted: bool) -> None:
+    # GIVEN a phone-sized screen and a filled-in form
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(product.url + PROVIDER)
+    fill_complaint(page)
+    # WHEN the answers are shown to be checked: in place by the page's script, or on the
+    # page a post without script gets (axe needs script in the page, so the form is posted
+    # past the page's own script)
+    if scripted:
+        page.click(CONTINUE)
+    else:
+        with page.expect_navigation():
+            page.locator("[data-kp-complaint-form]").evaluate("form => form.submit()")
+    page.wait_for_selector("[data-kp-send]")
+    # THEN axe finds nothing and nothing scrolls sideways
+    assert violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

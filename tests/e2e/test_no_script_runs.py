@@ -39,7 +39,10 @@ def test_script_in_free_text_runs_neither_on_confirmation_nor_in_email(
     page.check("#contact_preference-email")
     page.check("#send_copy")
     page.check("#consent")
-    page.click("button[type=submit]")
+    page.click("[data-kp-complaint-form] button[type=submit]")
+    expect(page.locator("[data-kp-check]")).to_contain_text("window.__pwned=1")
+    assert not ran(page)
+    page.click("[data-kp-send]")
     expect(page.locator("[data-kp-confirmation]")).to_contain_text(
         "In die e-mail staat een link")
     assert not ran(page)

@@ -103,6 +103,24 @@ def test_tables_match_what_the_backend_and_local_runs_use(stack: dict[str, Any])
         complaints["GlobalSecondaryIndexes"], key=str)
 
 
+def test_every_route_of_the_form_api_is_routed_to_its_function() -> None:
+    import json
+
+    from complaint_form.app import openapi_document
+
+    # GIVEN the routes the form API's code serves (its OpenAPI document)
+    served = {(method.upper(), path)
+              for path, methods in json.loads(openapi_document())["paths"].items()
+              for method in methods}
+    # WHEN the template's events of the complaint function are read
+    function = load_template()["Resources"]["ComplaintFunction"]
+    routed = {(event["Properties"]["Method"], event["Properties"]["Path"])
+              for event in function["Properties"]["Events"].values()
+              if event["Type"] == "HttpApi"}
+    # THEN API Gateway routes exactly those to it
+    assert routed == served
+
+
 def test_api_is_reached_only_through_the_sites_distribution(stack: dict[str, Any]) -> None:
     # GIVEN the API and the distribution
     [api] = resources_of(stack, "AWS::ApiGatewayV2::Api").values()

@@ -64,8 +64,9 @@
   document.querySelectorAll("[data-kp-filter]").forEach(setUpFilter);
 })();
 
-/* Complaint form: sends JSON to the API, shows the reference or the errors in place.
-   Without JavaScript the form posts as an ordinary HTML form and the API answers with pages. */
+/* Complaint form: sends JSON to the API, shows the answers to check, then the reference, or
+   the errors in place. Without JavaScript the form posts as an ordinary HTML form and the
+   API answers with pages (the answers to check, the form again, the confirmation). */
 (function () {
   "use strict";
 
@@ -205,37 +206,71 @@
     panel.focus();
   }
 
+  function formBody(form) {
+    var body = {};
+    new FormData(form).forEach(function (value, key) { body[key] = value; });
+    return body;
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
+    });
+  }
+
+  function focusField(form, name) {
+    var target = form.querySelector("#" + CSS.escape(name));
+    if (!target) {
+      return;
+    }
+    var focusable = target.matches("input, textarea") ? target :
+      target.querySelector("input:checked") || target.querySelector("input, textarea");
+    if (focusable) {
+      focusable.focus();
+      target.scrollIntoView({ block: "center" });
+    }
+  }
+
   function setUpForm(root) {
     var form = root.querySelector("[data-kp-complaint-form]");
     if (!form || !window.fetch) {
       return;
     }
+    var check = root.parentNode.querySelector("[data-kp-check]");
     var idField = form.querySelector("[data-kp-submission-id]");
     if (!idField.value) {
       idField.value = newId();
     }
     form.querySelector("[data-kp-started-at]").value = String(Date.now());
     setUpConditional(form);
-    var button = form.querySelector("button[type=submit]");
     var sending = false;
 
-    root.querySelector("[data-kp-error-summary]").addEventListener("click", function (event) {
-      var link = event.target.closest("a");
-      if (!link) {
-        return;
-      }
-      var target = form.querySelector(link.getAttribute("href"));
-      var focusable = target && (target.matches("input, textarea") ? target :
-        target.querySelector("input, textarea"));
-      if (focusable) {
-        event.preventDefault();
-        focusable.focus();
-        target.scrollIntoView({ block: "center" });
-      }
-    });
+    function backToForm() {
+      check.hidden = true;
+      root.hidden = false;
+    }
 
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
+    function answered(result, onSuccess) {
+      if (result.status === 422 && result.data.errors) {
+        backToForm();
+        showErrors(root, form, result.data.errors);
+      } else if (onSuccess) {
+        onSuccess(result.data);
+      } else {
+        backToForm();
+        showNotice(root, result.data.message ||
+          "Er ging iets mis bij het versturen. Je antwoorden staan er nog. Probeer het opnieuw.");
+      }
+    }
+
+    /* One request at a time; the buttons say so while it runs. */
+    function send(button, url, handle) {
       if (sending) {
         return;
       }
@@ -243,29 +278,56 @@
       button.disabled = true;
       clearErrors(form);
       root.querySelector("[data-kp-notice]").hidden = true;
-      var body = {};
-      new FormData(form).forEach(function (value, key) { body[key] = value; });
-      fetch(form.action, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "Accept": "application/json" },
-        body: JSON.stringify(body)
-      }).then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          if (response.status === 201) {
-            showConfirmation(root, data, Boolean(body.send_copy));
-          } else if (response.status === 422 && data.errors) {
-            showErrors(root, form, data.errors);
-          } else {
-            showNotice(root, data.message ||
-              "Er ging iets mis bij het versturen. Je antwoorden staan er nog. Probeer het opnieuw.");
-          }
-        });
-      }).catch(function () {
+      post(url, formBody(form)).then(handle).catch(function () {
+        backToForm();
         showNotice(root, "Er is geen verbinding. Je antwoorden staan er nog. " +
           "Controleer je internet en probeer het opnieuw.");
       }).then(function () {
         sending = false;
         button.disabled = false;
+      });
+    }
+
+    root.querySelector("[data-kp-error-summary]").addEventListener("click", function (event) {
+      var link = event.target.closest("a");
+      if (link) {
+        event.preventDefault();
+        focusField(form, link.getAttribute("href").slice(1));
+      }
+    });
+
+    /* Doorgaan: the answers are checked, then shown with a "Wijzigen" each. Nothing is
+       stored yet, and the form keeps what was typed. */
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send(form.querySelector("button[type=submit]"), form.action, function (result) {
+        answered(result, result.status === 200 && result.data.html ? function (data) {
+          check.innerHTML = data.html;
+          root.hidden = true;
+          check.hidden = false;
+          check.querySelector("[data-kp-check-title]").focus();
+        } : null);
+      });
+    });
+
+    check.addEventListener("click", function (event) {
+      var change = event.target.closest("[data-kp-change]");
+      if (change) {
+        event.preventDefault();
+        backToForm();
+        focusField(form, change.getAttribute("data-kp-change"));
+      }
+    });
+
+    /* Versturen: what the form holds is sent, and stored. */
+    check.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = formBody(form);
+      send(check.querySelector("[data-kp-send]"), event.target.action, function (result) {
+        answered(result, result.status === 201 ? function (data) {
+          check.hidden = true;
+          showConfirmation(root, data, Boolean(body.send_copy));
+        } : null);
       });
     });
   }
