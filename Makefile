@@ -53,10 +53,16 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# The issue's accessibility measure is Lighthouse's own score: its CLI, from npm, in a folder
+# of its own (a test tool; nothing of the product runs on Node).
+LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	npm install --silent --no-audit --no-fund --prefix .lighthouse lighthouse@12.8.2
+
 check: lint ## The quick lane: ruff, mypy and every test without a browser or a MkDocs build
 	$(BIN)/pytest -q -n 2 -m "not build" tests/unit tests/integration
 
-test: lint policy $(CHROMIUM) ## Run every test (unit, integration, browser) and the policy scan
+test: lint policy $(CHROMIUM) $(LIGHTHOUSE) ## Run every test (unit, integration, browser, Lighthouse) and the policy scan
 	$(BIN)/pytest
 
 bench: setup ## Run the benchmarks (bench/README.md); results in bench/results/latest.md

@@ -7,6 +7,8 @@ API_PATH = "/api/klachten"
 CHECK_PATH = f"{API_PATH}/controleren"
 # Where a "Wijzigen" on that check posts: the form again, with what was typed.
 CHANGE_PATH = f"{API_PATH}/wijzigen"
+# Where the link to a complainant's status page is asked for again (kenmerk and address).
+STATUS_LINK_PATH = f"{API_PATH}/statuslink"
 # Where the providers' pages are: /aanbieders/<slug>/.
 PROVIDERS_DIR = "aanbieders"
 # The header CloudFront adds to every request for the API, with a secret the function checks

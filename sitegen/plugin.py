@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from klachtenportaal import STATUS_LINK_PATH
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.privacy import privacy_page
 from klachtenportaal.registry import Registry
@@ -70,7 +71,7 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
                 portal=registry.portal, regelingen=registry.regelingen,
                 contacts=registry.contacts, portal_contact=portal_contact(registry),
                 intake=intake_for(registry, registry.regelingen), root=root_of(page.url),
-                privacy=privacy_page())
+                privacy=privacy_page(), status_link_url=STATUS_LINK_PATH)
         except jinja2.TemplateError as exc:
             line = f":{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise PluginError(f"docs/{page.file.src_uri}{line}: {exc}") from None

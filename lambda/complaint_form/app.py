@@ -39,26 +39,32 @@ from complaint_form.body import (
 )
 from complaint_form.dependencies import get_dependencies
 from complaint_form.dynamodb import AddressLimitReachedError, StorageUnavailableError
-from complaint_form.headers import SECURITY_HEADERS, through_the_site
+from complaint_form.headers import SECURITY_HEADERS, through_the_site, viewer_ip
 from complaint_form.intake import SpamRejectedError, SubmissionInvalidError
 from complaint_form.models import (
     CheckResponse,
     ComplaintRequest,
     ErrorResponse,
     ReceiptResponse,
+    StatusLinkRequest,
+    StatusLinkResponse,
 )
 from complaint_form.observability import logger, metrics
 from complaint_form.service import (
     IDEMPOTENCY,
     ComplaintNotFoundError,
     CopyLinkExpiredError,
+    StatusPageClosedError,
     check_complaint,
     find_complaint,
     find_copy_link,
+    request_status_link,
     send_copy,
+    status_page_open_until,
     submit_complaint,
+    view_status,
 )
-from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH
+from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, STATUS_LINK_PATH
 
 HTML = "text/html; charset=utf-8"
 
@@ -200,6 +206,47 @@ def post_copy(reference: str, secret: str) -> Response[str]:
     return _see_other(app.current_event.path)
 
 
+@app.get(f"{API_PATH}/<reference>/status/<secret>",
+         summary="The complainant's status page (HTML): where the complaint stands, its "
+                 "deadlines and the next step; no personal data",
+         responses=_html_answers(
+             s200="The page (its viewing is in the access log as the complainant's own)",
+             s404="Unknown reference or secret",
+             s410="The complaint was closed longer ago than the page stays open"))
+def get_status(reference: str, secret: str) -> Response[str]:
+    event = app.current_event
+    complaint = view_status(reference, secret,
+                            viewer_ip(event.headers, event.request_context.http.source_ip))
+    return _page(get_dependencies().pages.status(complaint, status_page_open_until(complaint)))
+
+
+STATUS_LINK_ASKED = ("Als het kenmerk en het e-mailadres bij elkaar horen, sturen we je binnen "
+                     "een paar minuten een e-mail met de link naar de pagina van je klacht. "
+                     "Kijk ook bij je ongewenste e-mail. Krijg je niets? Bel {phone} "
+                     "({phone_hours}) of mail naar {email}.")
+
+
+@app.post(STATUS_LINK_PATH, summary="Ask for the link to the status page again",
+          description="With the kenmerk and the complainant's e-mail address. When they "
+                      "belong together, the link goes to the address stored with the "
+                      "complaint (not to one typed here); the answer is the same either way.",
+          responses={
+              200: {"description": "Asked (whether or not anything is sent)",
+                    "content": {"application/json": {"model": StatusLinkResponse},
+                                "text/html": {"schema": {"type": "string"}}}},
+              **_answers(s400="Malformed body", s415="Unsupported content type",
+                         s422="Not a kenmerk or not an e-mail address")})
+def post_status_link(request: StatusLinkRequest) -> Response[str]:
+    if not _content_type_documented():
+        raise UnsupportedContentTypeError
+    request_status_link(request)
+    message = _with_contacts(STATUS_LINK_ASKED)
+    if _answer_in_html():
+        return _page(get_dependencies().pages.message("Link aangevraagd", message))
+    return _response(HTTPStatus.OK, content_types.APPLICATION_JSON,
+                     StatusLinkResponse(message=message).model_dump_json())
+
+
 def _page(body: str) -> Response[str]:
     return _response(HTTPStatus.OK, HTML, body)
 
@@ -276,6 +323,10 @@ ANSWERS: dict[type[Exception], Answer] = {
         HTTPStatus.GONE, "Link verlopen",
         "Deze link werkt niet meer. Wil je toch een kopie van je klacht? Bel {phone} "
         "({phone_hours}) of mail naar {email}, en noem je kenmerk."),
+    StatusPageClosedError: Answer(
+        HTTPStatus.GONE, "Link verlopen",
+        "Deze link werkt niet meer: je klacht is al een tijd afgesloten. Heb je nog vragen? "
+        "Bel {phone} ({phone_hours}) of mail naar {email}, en noem je kenmerk."),
 }
 
 
@@ -323,21 +374,16 @@ def answer_error(error: Exception) -> Response[str]:
 
 def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
     headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
-    if "{" in answer.message:
-        # A message that offers another way names the complaints body's own contacts.
-        from klachtenportaal.formatting import format_phone
-
-        portal = get_dependencies().registry.portal
-        answer = replace(answer, message=answer.message.format(
-            phone=format_phone(portal.phone), phone_hours=portal.phone_hours,
-            email=portal.email))
+    answer = replace(answer, message=_with_contacts(answer.message))
     if not _answer_in_html():
         body = ErrorResponse(message=answer.message, errors=errors)
         return _response(answer.status, content_types.APPLICATION_JSON,
                          body.model_dump_json(exclude_none=True), headers)
     pages = get_dependencies().pages
     page = None
-    if answer.form_again and _is_form_post():
+    if answer.form_again and _is_form_post() and app.current_event.path == STATUS_LINK_PATH:
+        page = pages.status_link_form(_form_values(), errors or {})
+    elif answer.form_again and _is_form_post():
         notice = None if errors else answer.message
         page = pages.form_again(_form_values(), errors or {}, notice)
     if page is None and errors is not None:
@@ -358,6 +404,17 @@ def _sent_values(complaint: ComplaintRequest) -> dict[str, str]:
         values = {key: ("ja" if value else "nee") if isinstance(value, bool) else str(value)
                   for key, value in sent.items() if value is not None}
     return {**values, "submission_id": str(complaint.submission_id)}
+
+
+def _with_contacts(message: str) -> str:
+    """A message that offers another way names the complaints body's own contacts."""
+    if "{" not in message:
+        return message
+    from klachtenportaal.formatting import format_phone
+
+    portal = get_dependencies().registry.portal
+    return message.format(phone=format_phone(portal.phone), phone_hours=portal.phone_hours,
+                          email=portal.email)
 
 
 def _form_values() -> dict[str, str]:

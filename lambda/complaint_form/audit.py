@@ -1,6 +1,7 @@
 """The access log (NEN 7513): who read or changed which complaint, when, from where, and with
-what outcome. Append-only: the staff function may only put entries (infra/template.yaml);
-a beheerder reads them per complaint.
+what outcome. Append-only: the staff and public functions may only put entries
+(infra/template.yaml); a beheerder reads them per complaint. The public function logs the
+complainant's own look at their status page.
 
 Keys: pk `KLACHT#<reference>` (or `ZOEKEN` for a search that names none), sk
 `<time>#<entry id>`, so one complaint's entries come back in order.
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 AccessEvent = Literal["inbox", "dossier_read", "dossier_change", "access_log_read",
                       "export", "year_figures", "subject_access", "correction", "erasure",
-                      "retention_delete"]
+                      "retention_delete", "status_view"]
 Outcome = Literal["allowed", "refused", "not_found", "conflict", "deleted"]
 
 
@@ -32,7 +33,8 @@ class AccessEntry(BaseModel):
     event: AccessEvent
     at: datetime
     reference: str | None
-    user_id: str = Field(description="The user's `sub` in the staff pool: never changes.")
+    user_id: str = Field(description="The user's `sub` in the staff pool: never changes "
+                                     "('klager': the complainant, through their link).")
     user: str = Field(description="The user's verified e-mail address at the time.")
     role: str
     source_ip: str

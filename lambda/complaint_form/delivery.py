@@ -121,6 +121,8 @@ def render_email(kind: EmailKind, complaint: StoredComplaint, deps: Dependencies
         email = deps.emails.confirmation(complaint)
     elif kind == "copy":
         email = deps.emails.copy(complaint)
+    elif kind == "status_link":
+        email = deps.emails.status_link(complaint)
     else:
         email = deps.emails.notification(complaint)
     return replace(email, tags=email_tags(complaint.reference, kind))

@@ -34,6 +34,7 @@ from complaint_form.models import (
     InboxEntry,
     StoredComplaint,
     delivery_kept_over,
+    new_secret,
 )
 
 if TYPE_CHECKING:
@@ -50,7 +51,8 @@ CLAIM_TIMEOUT = timedelta(minutes=15)
 # (the page is then shorter, and the next one starts where this one stopped).
 MAX_READS_PER_PAGE = 10
 # What the behandelomgeving's actions change on a complaint.
-STAFF_FIELDS = {"status", "assigned_to", "contact_made_at", "judgement_on", "extension"}
+STAFF_FIELDS = {"status", "assigned_to", "contact_made_at", "judgement_on", "extension",
+                "judgement_extended_to", "closed_at"}
 # A repeat of a submission comes within minutes (idempotency keeps a day): its marker, which
 # names only the kenmerk, goes after a week.
 MARKER_LIFETIME = timedelta(days=7)
@@ -178,6 +180,15 @@ def _address_key(address: str, day: date) -> dict[str, Any]:
     return {"pk": {"S": f"ADRES#{digest}"}, "sk": {"S": f"DAG#{day.isoformat()}"}}
 
 
+def _email_digest(secret: str | None, address: str) -> str | None:
+    """What a request for the status link is matched on: the address, salted with the
+    complaint's own status secret, so the address is never compared or kept in the clear
+    outside the complaint, and the same address gives another digest in every complaint."""
+    if secret is None:
+        return None
+    return hashlib.sha256(f"{secret}:{address.strip().lower()}".encode()).hexdigest()
+
+
 def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
     # Without retention_ends (an open complaint), the retention job leaves the item alone;
     # delivery_problem is there only when true (a filter on its presence finds the complaints
@@ -195,6 +206,7 @@ def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
         # Per status, the most urgent first: by the date the contact is due.
         "gsi2sk": f"{data['deadlines']['contact_by']}#{data['received_at']}",
         "inbox": _inbox_facts(complaint),
+        "email_digest": _email_digest(complaint.status_secret, complaint.complainant.email),
     }
     if any(record.status != "sent" for record in complaint.emails.values()):
         data["email_pending"] = data["received_at"]
@@ -496,6 +508,23 @@ class ComplaintRepository:
                 raise CopyAlreadyConfirmedError(reference) from exc
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
+    def request_status_link(self, complaint: ComplaintOutline, address: str, now: datetime,
+                            not_since: datetime) -> bool:
+        """Have the retry send the status link again, if `address` is the complainant's and
+        it was not asked for since `not_since`; whether it will be sent. The address is
+        compared in the table, by digest: this function cannot read the complainant's."""
+        pending = EmailRecord(status="pending").model_dump(mode="json")
+        return self._update_email(
+            complaint.reference,
+            "SET emails.#link = :pending, status_link_asked_at = :now, "
+            "email_pending = if_not_exists(email_pending, :now)",
+            "email_digest = :digest AND (attribute_not_exists(status_link_asked_at) OR "
+            "status_link_asked_at < :since)",
+            {"#link": "status_link"},
+            {":pending": _serializer.serialize(pending), ":now": {"S": now.isoformat()},
+             ":since": {"S": not_since.isoformat()},
+             ":digest": {"S": _email_digest(complaint.status_secret, address) or "-"}})
+
     def change(self, complaint: StoredComplaint, version: int, entry: HistoryEntry) -> None:
         """Save a staff change of `complaint` (its STAFF_FIELDS and expiry) with its
         history entry, if the stored complaint is still at `version`; ChangedMeanwhileError
@@ -690,11 +719,13 @@ class ComplaintRepository:
     def upgrade_stored(self) -> int:
         """Bring complaints stored by earlier versions up to this one (`infra.deploy` runs it
         after each stack update): the inbox's map, `retention_ends` in place of the TTL's
-        `expires_at` (a TTL deletion would not be in the access log), and a version. A
+        `expires_at` (a TTL deletion would not be in the access log), a version, and what
+        the status page reads (its secret, when it was closed, the extended deadline). A
         complaint changed meanwhile is left for the next run. How many it upgraded."""
         upgraded = 0
         outdated = ("begins_with(pk, :complaint) AND (attribute_not_exists(inbox) OR "
-                    "attribute_exists(expires_at) OR attribute_not_exists(version))")
+                    "attribute_exists(expires_at) OR attribute_not_exists(version) OR "
+                    "attribute_not_exists(status_secret))")
         try:
             for page in self.client.get_paginator("scan").paginate(
                     TableName=self.table_name, FilterExpression=outdated,
@@ -709,6 +740,14 @@ class ComplaintRepository:
         data = _plain(item)
         complaint = StoredComplaint.model_validate(
             data | {"retention_ends": data.get("retention_ends") or data.get("expires_at")})
+        if complaint.status_secret is None:
+            # The status page came later: its link, and what it shows of staff changes.
+            closings = [entry.at for entry in complaint.history if entry.action == "status"]
+            complaint = complaint.model_copy(update={
+                "status_secret": new_secret(),
+                "closed_at": closings[-1] if complaint.status in CLOSED and closings else None,
+                "judgement_extended_to": complaint.extension.until if complaint.extension
+                else None})
         put: dict[str, Any] = {"TableName": self.table_name, "Item": _to_item(complaint),
                                "ConditionExpression": "attribute_not_exists(version)"}
         if "version" in item:
@@ -731,6 +770,10 @@ class ComplaintRepository:
         removes what SES said of each e-mail (it may name the address). The e-mails' other
         state is left as the retry and SES's reports write it."""
         data = complaint.model_dump(mode="json", include=set(fields))
+        if "complainant" in data:
+            # A request for the status link is matched on the address as it is now.
+            data["email_digest"] = _email_digest(complaint.status_secret,
+                                                 complaint.complainant.email)
         names = {f"#{name}": name for name in data}
         values: dict[str, Any] = {f":{name}": _serializer.serialize(value)
                                   for name, value in data.items()}

@@ -1,5 +1,5 @@
-"""E-mails rendered from Jinja2 templates: the ontvangstbevestiging, the copy of the complaint
-and the notification.
+"""E-mails rendered from Jinja2 templates: the ontvangstbevestiging, the copy of the complaint,
+the link to the status page asked for again, and the notification.
 
 The ontvangstbevestiging goes to an address nobody has confirmed yet, so it holds nothing the
 visitor typed: only what the system knows (kenmerk, provider, dates, our contacts). What was
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from complaint_form.intake import copy_link
-from complaint_form.models import StoredComplaint
+from complaint_form.intake import copy_link, status_page
+from complaint_form.models import STATUS_PAGE_DAYS_AFTER_CLOSING, StoredComplaint
 from complaint_form.ses import Email
 from klachtenportaal.formatting import template_environment
 
@@ -33,6 +33,9 @@ class EmailRenderer:
             "contact_days": complaint.portal["contact_within_working_days"],
             "copy_url": self.site_url + copy_link(complaint, complaint.copy_link)
             if complaint.copy_link else None,
+            "status_url": self.site_url + status_page(complaint)
+            if complaint.status_secret else None,
+            "status_page_days": STATUS_PAGE_DAYS_AFTER_CLOSING,
             "dossier_url": self.dossier_url(complaint.reference),
         })
 
@@ -60,6 +63,11 @@ class EmailRenderer:
     def copy(self, complaint: StoredComplaint) -> Email:
         """The copy of the complaint, for the address its owner confirmed."""
         return self._render("copy", complaint, complaint.complainant.email,
+                            reply_to=str(complaint.portal["email"]))
+
+    def status_link(self, complaint: StoredComplaint) -> Email:
+        """The link to the status page, asked for again with the kenmerk and this address."""
+        return self._render("status_link", complaint, complaint.complainant.email,
                             reply_to=str(complaint.portal["email"]))
 
     def notification(self, complaint: StoredComplaint) -> Email:

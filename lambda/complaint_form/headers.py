@@ -27,3 +27,10 @@ def through_the_site(headers: Mapping[str, str], secret: SecretStr | None) -> bo
     lower-case names); always so where nothing stands in front (`secret` unset: tests)."""
     return secret is None or compare_digest(headers.get(ORIGIN_HEADER, "").encode(),
                                             secret.get_secret_value().encode())
+
+
+def viewer_ip(headers: Mapping[str, str], source_ip: str) -> str:
+    """The address of whoever sent the request: CloudFront sets it ("ip:port") and a client
+    cannot; without CloudFront (tests, local runs), the connection's."""
+    viewer = str(headers.get("cloudfront-viewer-address", ""))
+    return viewer.rsplit(":", 1)[0] if viewer else source_ip

@@ -3,7 +3,6 @@ these rules and stores what they make."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -20,15 +19,12 @@ from complaint_form.models import (
     Person,
     StoredComplaint,
     SubmissionReceipt,
+    new_secret,
 )
 from klachtenportaal import API_PATH
 
 if TYPE_CHECKING:
     from klachtenportaal.registry import Provider, Registry
-
-
-# 144 random bits: not guessable, short enough for a link in a plain-text e-mail.
-SECRET_BYTES = 18
 
 
 class SubmissionInvalidError(Exception):
@@ -75,8 +71,8 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
                   reference: str, now: datetime, copy_link_days: int) -> StoredComplaint:
     """The complaint as it is stored: with its deadlines, a snapshot of the registry entries
     it depends on, its first e-mails claimed by the request that stores it, and the secrets
-    of its confirmation page and (when a copy was asked for) of its copy link. It never
-    expires while open: closing it sets when it is deleted."""
+    of its confirmation page, its status page and (when a copy was asked for) its copy
+    link. It never expires while open: closing it sets when it is deleted."""
     from klachtenportaal.deadlines import compute_deadlines
 
     received_on = now.astimezone(AMSTERDAM).date()
@@ -123,8 +119,9 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
         ),
         consent_given_at=now,
         emails={kind: claimed for kind in FIRST_EMAILS},
-        page_secret=secrets.token_urlsafe(SECRET_BYTES),
-        copy_link=CopyLink(secret=secrets.token_urlsafe(SECRET_BYTES),
+        page_secret=new_secret(),
+        status_secret=new_secret(),
+        copy_link=CopyLink(secret=new_secret(),
                            valid_until=received_on + timedelta(days=copy_link_days),
                            ) if request.send_copy else None,
     )
@@ -151,3 +148,8 @@ def confirmation_page(complaint: ComplaintOutline) -> str:
 def copy_link(complaint: ComplaintOutline, link: CopyLink) -> str:
     """Path of the page that confirms the address and sends the copy."""
     return f"{API_PATH}/{complaint.reference}/kopie/{link.secret}"
+
+
+def status_page(complaint: ComplaintOutline) -> str:
+    """Path of the complainant's status page (its secret is None only before the upgrade)."""
+    return f"{API_PATH}/{complaint.reference}/status/{complaint.status_secret}"

@@ -47,6 +47,9 @@ FIELDS: dict[str, tuple[str, str, str]] = {
                 "klacht niet behandelen.",
                 "Geef toestemming om je gegevens te gebruiken."),
     "send_copy": ("Kopie", "Kies of je een kopie van je klacht wilt.", "Kies 'ja' of 'nee'."),
+    "reference": ("Kenmerk", "Vul het kenmerk in. Het staat in je ontvangstbevestiging.",
+                  "Vul het kenmerk in zoals het in je ontvangstbevestiging staat, zoals "
+                  "KPZ-7K4M-Q9XD."),
     "submission_id": ("Formulier", "Het formulier is niet goed verstuurd. Laad de pagina opnieuw.",
                       "Het formulier is niet goed verstuurd. Laad de pagina opnieuw."),
 }

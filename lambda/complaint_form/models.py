@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +23,20 @@ from pydantic import (
     model_validator,
 )
 
+from complaint_form.references import REFERENCE
 from klachtenportaal.fields import EmailAddress, Key, PhoneNumber
+
+# 144 random bits: not guessable, short enough for a link in a plain-text e-mail.
+SECRET_BYTES = 18
+
+
+def new_secret() -> str:
+    """The secret in the path of a complainant's page or link."""
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+# The complainant's status page works while the complaint is open, and this long after closing.
+STATUS_PAGE_DAYS_AFTER_CLOSING = 30
 
 # Dates are the complainant's: Dutch time, whatever the clock of the machine (UTC on Lambda).
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -102,6 +116,51 @@ def _yes_no(value: Any) -> Any:
 YesNo = Annotated[StrictBool, BeforeValidator(_yes_no)]
 PastDate = Annotated[date, BeforeValidator(_dutch_date), AfterValidator(_not_in_future)]
 
+def _sent_fields(data: Any, keep_empty: frozenset[str] | set[str] = frozenset()) -> Any:
+    """The fields of a form post or of JSON alike: a form post arrives with every value a
+    list of strings (JSON never does that); a field left empty counts as not sent."""
+    if not isinstance(data, dict):
+        return data
+    form_post = bool(data) and all(
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+        for value in data.values())
+    normalised: dict[str, Any] = {}
+    for key, value in data.items():
+        if form_post and len(value) == 1:
+            value = value[0]
+        if isinstance(value, str) and value.strip() == "" and key not in keep_empty:
+            continue
+        normalised[key] = value
+    return normalised
+
+
+def _reference_as_typed(value: Any) -> Any:
+    # Read aloud or copied from an e-mail: in any case, with spaces around it.
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class StatusLinkRequest(BaseModel):
+    """A request for the status page's link again: the kenmerk and the complainant's
+    address. The answer is the same whether or not they belong together."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: Annotated[str, BeforeValidator(_reference_as_typed),
+                         StringConstraints(pattern=f"^{REFERENCE.pattern}$")]
+    email: EmailAddress
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_form_post(cls, data: Any) -> Any:
+        return _sent_fields(data)
+
+
+class StatusLinkResponse(BaseModel):
+    """The 200 answer to a request for the status link: the same whatever was asked."""
+
+    message: str
+
+
 class ComplaintRequest(BaseModel):
     """What the complaint form sends, as JSON or as an HTML form post."""
 
@@ -138,20 +197,8 @@ class ComplaintRequest(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_form_post(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        # A form post arrives with every value a list of strings; JSON never does that.
-        form_post = bool(data) and all(
-            isinstance(value, list) and all(isinstance(item, str) for item in value)
-            for value in data.values())
-        normalised: dict[str, Any] = {}
-        for key, value in data.items():
-            if form_post and len(value) == 1:
-                value = value[0]
-            if isinstance(value, str) and value.strip() == "" and key != "website":
-                continue
-            normalised[key] = value
-        if normalised.get("regeling") == "onbekend":
+        normalised = _sent_fields(data, keep_empty={"website"})
+        if isinstance(normalised, dict) and normalised.get("regeling") == "onbekend":
             normalised.pop("regeling")
         return normalised
 
@@ -213,13 +260,14 @@ class ErrorResponse(BaseModel):
     errors: dict[str, str] | None = None
 
 
-EmailKind = Literal["confirmation", "notification", "copy"]
+EmailKind = Literal["confirmation", "notification", "copy", "status_link"]
 EMAIL_KINDS: tuple[EmailKind, ...] = get_args(EmailKind)
 # Sent when a complaint is stored. The copy of the complaint follows only when the complainant
-# has confirmed the address through the link in the confirmation.
+# has confirmed the address through the link in the confirmation; the link to the status
+# page again when they ask for it.
 FIRST_EMAILS: tuple[EmailKind, ...] = ("confirmation", "notification")
 # The e-mails that go to the complainant: when one does not arrive, staff phone instead.
-TO_COMPLAINANT: tuple[EmailKind, ...] = ("confirmation", "copy")
+TO_COMPLAINANT: tuple[EmailKind, ...] = ("confirmation", "copy", "status_link")
 
 # What SES reported about a sent e-mail (its configuration set's events).
 Delivery = Literal["delivered", "bounced", "complained", "rejected", "delayed"]
@@ -409,6 +457,17 @@ class ComplaintOutline(StoredModel):
     page_secret: str = Field(description="In the path of the confirmation page.")
     copy_link: CopyLink | None = Field(
         None, description="Only when a copy was asked for.")
+    # What the complainant's status page shows: set by staff, nothing a person typed.
+    status_secret: str | None = Field(
+        None, description="In the path of the complainant's status page (None: stored by a "
+                          "version before that page, until the deploy upgrades it).")
+    status: Status = "ontvangen"
+    contact_made_at: datetime | None = None
+    judgement_on: date | None = Field(None, description="When the provider gave its judgement.")
+    judgement_extended_to: date | None = Field(
+        None, description="The judgement's deadline after the provider's extension.")
+    closed_at: datetime | None = Field(
+        None, description="When it was closed; None while it is open (or after reopening).")
 
     @property
     def provider_name(self) -> str:
@@ -429,12 +488,26 @@ class ComplaintOutline(StoredModel):
         start = self.provider.get("term_start")
         return str(start) if start else None
 
+    @property
+    def judgement_due(self) -> date | None:
+        """When the provider's judgement is due: after the extension, if there is one."""
+        return self.judgement_extended_to or self.deadlines.judgement_by
+
+    @property
+    def closed_on(self) -> date | None:
+        """The Dutch date it was closed, if it is closed."""
+        return self.closed_at.astimezone(AMSTERDAM).date() if self.closed_at else None
+
+    @property
+    def contact_made_on(self) -> date | None:
+        return self.contact_made_at.astimezone(AMSTERDAM).date() if self.contact_made_at \
+            else None
+
 
 class StoredComplaint(ComplaintOutline):
     """A received complaint as stored, with a snapshot of the registry entry it refers to."""
 
     submission_id: str
-    status: Status = "ontvangen"
     received_at: datetime
     regeling_key: str | None
     portal: dict[str, Any] = Field(description="The complaints body's contacts at submission.")
@@ -452,8 +525,6 @@ class StoredComplaint(ComplaintOutline):
     version: int = Field(1, description="Raised by every staff change; a change names the "
                                         "version it was made on, so none is overwritten.")
     assigned_to: str | None = None
-    contact_made_at: datetime | None = None
-    judgement_on: date | None = Field(None, description="When the provider gave its judgement.")
     extension: Extension | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
     erased_at: datetime | None = Field(
@@ -463,25 +534,6 @@ class StoredComplaint(ComplaintOutline):
     @property
     def regeling_name(self) -> str | None:
         return str(self.regeling["name"]) if self.regeling else None
-
-    @property
-    def judgement_due(self) -> date | None:
-        """When the provider's judgement is due: after the extension, if there is one."""
-        return self.extension.until if self.extension else self.deadlines.judgement_by
-
-    @property
-    def closed_on(self) -> date | None:
-        """The Dutch date it was closed (its last status change), if it is closed."""
-        if self.status not in CLOSED:
-            return None
-        closed_at = next((entry.at for entry in reversed(self.history)
-                          if entry.action == "status"), None)
-        return closed_at.astimezone(AMSTERDAM).date() if closed_at else None
-
-    @property
-    def contact_made_on(self) -> date | None:
-        return self.contact_made_at.astimezone(AMSTERDAM).date() if self.contact_made_at \
-            else None
 
     def contact_met(self, today: date) -> bool | None:
         """Whether contact was made by its deadline; None while that is still open."""

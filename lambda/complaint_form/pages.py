@@ -1,12 +1,14 @@
-"""HTML answers for form posts sent without JavaScript: the answers to check, the form again,
-confirmation, a message. The answers to check are also what the page's script shows."""
+"""HTML pages of the API: for form posts sent without JavaScript (the answers to check, the
+form again, confirmation, a message), and the complainant's status page. The answers to
+check are also what the page's script shows."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from complaint_form.models import ComplaintOutline, ComplaintRequest
-from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, PROVIDERS_DIR
+from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, PROVIDERS_DIR, STATUS_LINK_PATH
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import Provider, Registry
 
@@ -51,6 +53,16 @@ class HtmlPages:
         """The page the copy link opens: a button that confirms the address (a link alone
         must not: mail scanners open links), or what became of the copy."""
         return self._render("copy_page.html", complaint=complaint, action=action)
+
+    def status(self, complaint: ComplaintOutline, open_until: date | None) -> str:
+        """The complainant's status page: where the complaint stands, its deadlines and the
+        next step; `open_until`: its last day, once the complaint is closed."""
+        return self._render("status_page.html", complaint=complaint, open_until=open_until)
+
+    def status_link_form(self, values: dict[str, str], errors: dict[str, str]) -> str:
+        """The form that asks for the status link again, with what was typed and errors."""
+        return self._render("status_link_page.html", values=values, errors=errors,
+                            action=STATUS_LINK_PATH)
 
     def message(self, title: str, text: str) -> str:
         return self._render("message_page.html", title=title, text=text)

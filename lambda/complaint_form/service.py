@@ -1,6 +1,7 @@
 """The service functions behind the routes, the schedule and SES's reports: check a
 complaint's answers, submit a complaint, find one, send its copy once the address is
-confirmed, send the e-mails still pending, record what became of a sent e-mail.
+confirmed, show the complainant its status and send that page's link again, send the
+e-mails still pending, record what became of a sent e-mail.
 
 A complaint is stored before any e-mail is tried. E-mails that fail stay pending and
 `retry_pending_emails` (scheduled) sends them, so nothing is silently dropped.
@@ -8,6 +9,7 @@ A complaint is stored before any e-mail is tried. E-mails that fail stay pending
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from hmac import compare_digest
 from typing import Any
 
@@ -28,11 +30,13 @@ from complaint_form.intake import (
 from complaint_form.models import (
     AMSTERDAM,
     FIRST_EMAILS,
+    STATUS_PAGE_DAYS_AFTER_CLOSING,
     TO_COMPLAINANT,
     ComplaintOutline,
     ComplaintRequest,
     CopyLink,
     EmailEvent,
+    StatusLinkRequest,
     StoredComplaint,
     SubmissionReceipt,
 )
@@ -56,6 +60,15 @@ class ComplaintNotFoundError(Exception):
 
 class CopyLinkExpiredError(Exception):
     """The link that confirms the address is past its last day."""
+
+
+class StatusPageClosedError(Exception):
+    """The complaint was closed longer ago than its status page stays open."""
+
+
+# How often the status link may be asked for again per complaint: nobody can fill a
+# complainant's mailbox with it.
+STATUS_LINK_INTERVAL = timedelta(minutes=10)
 
 
 def check_complaint(request: ComplaintRequest, deps: Dependencies | None = None) -> Provider:
@@ -149,6 +162,55 @@ def send_copy(reference: str, secret: str, deps: Dependencies | None = None) -> 
     except CopyAlreadyConfirmedError:
         return
     logger.info("address_confirmed", reference=reference)
+
+
+def status_page_open_until(complaint: ComplaintOutline) -> date | None:
+    """The last day the complainant's status page opens; None while the complaint is open."""
+    closed_on = complaint.closed_on
+    return closed_on + timedelta(days=STATUS_PAGE_DAYS_AFTER_CLOSING) if closed_on else None
+
+
+def _status_page_open(complaint: ComplaintOutline, today: date) -> bool:
+    open_until = status_page_open_until(complaint)
+    return open_until is None or today <= open_until
+
+
+def view_status(reference: str, secret: str, viewer_ip: str,
+                deps: Dependencies | None = None) -> ComplaintOutline:
+    """The complaint whose status page this is, once its viewing is in the access log as
+    the complainant's own (the link reached only their address); StatusPageClosedError
+    past the days after closing that the page stays open."""
+    from complaint_form.audit import AccessEntry
+
+    deps = deps or get_dependencies()
+    complaint = deps.repository.outline(reference) if is_reference(reference) else None
+    if (complaint is None or complaint.status_secret is None
+            or not compare_digest(complaint.status_secret, secret)):
+        raise ComplaintNotFoundError(reference)
+    now = deps.clock()
+    if not _status_page_open(complaint, now.astimezone(AMSTERDAM).date()):
+        raise StatusPageClosedError(reference)
+    deps.access_log.write(AccessEntry(
+        event="status_view", at=now, reference=reference, user_id="klager",
+        user="klager (link naar de statuspagina)", role="klager", source_ip=viewer_ip,
+        outcome="allowed"))
+    return complaint
+
+
+def request_status_link(request: StatusLinkRequest, deps: Dependencies | None = None) -> None:
+    """Send the status page's link again to the complainant's address, if `request.email`
+    is that address and the page is still open; else do nothing. The caller's answer is the
+    same either way, so nobody learns whose address goes with a kenmerk."""
+    deps = deps or get_dependencies()
+    now = deps.clock()
+    complaint = deps.repository.outline(request.reference)
+    if complaint is None or not _status_page_open(complaint, now.astimezone(AMSTERDAM).date()):
+        logger.info("status_link_not_sent", reference=request.reference)
+        return
+    asked = deps.repository.request_status_link(complaint, request.email, now,
+                                                not_since=now - STATUS_LINK_INTERVAL)
+    # The log says whether it goes out, which the answer does not; never the address.
+    logger.info("status_link_asked", reference=request.reference, will_send=asked)
 
 
 def record_email_event(event: EmailEvent, deps: Dependencies | None = None) -> bool:

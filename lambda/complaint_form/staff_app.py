@@ -27,7 +27,7 @@ from complaint_form.dynamodb import (
     StorageUnavailableError,
 )
 from complaint_form.exports import ExportFormat
-from complaint_form.headers import SECURITY_HEADERS, through_the_site
+from complaint_form.headers import SECURITY_HEADERS, through_the_site, viewer_ip
 from complaint_form.models import ErrorResponse, Status
 from complaint_form.observability import logger, metrics
 from complaint_form.service import ComplaintNotFoundError
@@ -76,10 +76,8 @@ def _user() -> StaffUser:
     groups = claims.get("cognito:groups", "")
     if isinstance(groups, str):
         groups = groups.strip("[]").replace(",", " ").split()
-    # CloudFront sets the viewer's address ("ip:port"); a client cannot.
-    viewer = str(app.current_event.headers.get("cloudfront-viewer-address", ""))
-    source_ip = (viewer.rsplit(":", 1)[0] if viewer
-                 else app.current_event.request_context.http.source_ip)
+    source_ip = viewer_ip(app.current_event.headers,
+                          app.current_event.request_context.http.source_ip)
     return StaffUser(user_id=str(claims["sub"]), username=str(claims.get("email", "")),
                      groups=frozenset(groups), source_ip=source_ip)
 

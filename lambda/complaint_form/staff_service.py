@@ -167,7 +167,8 @@ def inbox(user: StaffUser, status: str, page: str | None = None,
 
 # What staff do not need of a stored complaint: the secrets of its pages and links, its
 # submission id, and what SES said when a send failed.
-_NOT_FOR_STAFF: dict[str, Any] = {"page_secret": True, "submission_id": True,
+_NOT_FOR_STAFF: dict[str, Any] = {"page_secret": True, "status_secret": True,
+                                  "submission_id": True,
                                   "copy_link": {"secret"},
                                   "emails": {"__all__": {"last_error", "message_id"}}}
 
@@ -218,7 +219,8 @@ def act(user: StaffUser, reference: str, action: StaffAction,
             raise TransitionNotAllowedError(complaint.status, action.status)
         closed = action.status in CLOSED
         ends = int(now.timestamp()) + deps.settings.retention_days * 86_400
-        changes = {"status": action.status, "retention_ends": ends if closed else None}
+        changes = {"status": action.status, "retention_ends": ends if closed else None,
+                   "closed_at": now if closed else None}
         detail = f"{complaint.status} -> {action.status}"
     elif isinstance(action, RecordJudgement):
         changes, detail = {"judgement_on": action.given_on}, action.given_on.isoformat()
@@ -228,7 +230,7 @@ def act(user: StaffUser, reference: str, action: StaffAction,
         except ExtensionNotPossibleError:
             log_access(deps, user, "dossier_change", reference, "refused")
             raise
-        changes = {"extension": extension}
+        changes = {"extension": extension, "judgement_extended_to": extension.until}
         detail = f"tot {extension.until.isoformat()}: {action.reason}"
     else:
         detail = action.text

@@ -20,8 +20,9 @@ OFFICER = "functionaris@klachtenportaal.local"
 ADMINISTRATOR = "beheerder@klachtenportaal.local"
 
 
-def submit(product: LocalProduct) -> str:
-    body = complaint_body(submission_id=str(uuid.uuid4()), email=new_address(),
+def submit(product: LocalProduct, address: str | None = None) -> str:
+    """A complaint posted as the page's script posts it; its kenmerk."""
+    body = complaint_body(submission_id=str(uuid.uuid4()), email=address or new_address(),
                           form_started_at=None)
     body["form_started_at"] = 1_795_424_100_000
     request = urllib.request.Request(product.url + "api/klachten", data=json.dumps(body).encode(),

@@ -150,19 +150,22 @@ def test_retention_job_deletes_only_complaints_closed_longer_than_the_period_and
 
 def test_upgrade_brings_complaints_stored_before_today_to_the_inbox_and_retention(
         deps: Dependencies) -> None:
-    # GIVEN a closed complaint as earlier versions stored it: no inbox map, no version, and
-    # the TTL's expires_at instead of retention_ends
+    # GIVEN a closed complaint as earlier versions stored it: no inbox map, no version, the
+    # TTL's expires_at instead of retention_ends, and none of what the status page reads
     answer = invoke(json_event(complaint_body()))
     reference = json.loads(answer["body"])["reference"]
     client = boto3.client("dynamodb", region_name="eu-west-1")
     key = {"pk": {"S": f"KLACHT#{reference}"}, "sk": {"S": "KLACHT"}}
+    closing = {"M": {"at": {"S": "2026-12-01T10:00:00+00:00"}, "user": {"S": "fenna"},
+                     "action": {"S": "status"}, "detail": {"S": "in_behandeling -> afgehandeld"}}}
     client.update_item(TableName=deps.settings.table_name, Key=key,
-                       UpdateExpression="SET expires_at = :t, gsi2pk = :s, #st = :a "
-                                        "REMOVE inbox, version",
+                       UpdateExpression="SET expires_at = :t, gsi2pk = :s, #st = :a, "
+                                        "history = :h REMOVE inbox, version, status_secret",
                        ExpressionAttributeNames={"#st": "status"},
                        ExpressionAttributeValues={":t": {"N": "1893456000"},
                                                   ":s": {"S": "STATUS#afgehandeld"},
-                                                  ":a": {"S": "afgehandeld"}})
+                                                  ":a": {"S": "afgehandeld"},
+                                                  ":h": {"L": [closing]}})
     # WHEN the deploy's upgrade runs, twice
     upgraded = deps.repository.upgrade_stored(), deps.repository.upgrade_stored()
     # THEN it upgraded the complaint once: the TTL no longer holds it, the retention job does
@@ -170,6 +173,9 @@ def test_upgrade_brings_complaints_stored_before_today_to_the_inbox_and_retentio
     [item] = stored_items(deps.settings.table_name)
     assert "expires_at" not in item and item["retention_ends"] == 1893456000
     assert item["version"] == 1 and item["inbox"]["reference"] == reference
+    # AND the status page has its secret, and knows when it was closed
+    assert len(item["status_secret"]) == 24
+    assert item["closed_at"] == "2026-12-01T10:00:00Z"
     # AND the inbox lists it again
     entries, _ = deps.repository.by_status("afgehandeld", 50)
     assert [entry.reference for entry in entries] == [reference]

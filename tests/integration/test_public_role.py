@@ -85,25 +85,35 @@ def role_enforced(deps: Dependencies) -> Iterator[list[str]]:
 def test_public_function_serves_the_whole_journey_within_its_role(
         deps: Dependencies, role_enforced: list[str]) -> None:
     # GIVEN the role enforced on every call
-    # WHEN a complaint with a copy is posted, its confirmation page and copy page opened and
-    # the copy asked for, and a complaint is posted without JavaScript
+    # WHEN the answers of a complaint with a copy are checked, then posted; its
+    # confirmation page, copy page and status page opened, the copy and the status link
+    # asked for; and a complaint is posted without JavaScript
+    checked = http_event(body=json.dumps(complaint_body(send_copy=True)))
+    checked["rawPath"] = checked["requestContext"]["http"]["path"] = "/api/klachten/controleren"
+    assert invoke(checked)["statusCode"] == 200
     posted = invoke(json_event(complaint_body(send_copy=True)))
     assert posted["statusCode"] == 201, posted["body"]
     [item] = stored_items(deps.settings.table_name)
     confirmation = json.loads(posted["body"])["confirmation_page"]
     link = copy_link_of(item)
+    status = f"/api/klachten/{item['reference']}/status/{item['status_secret']}"
+    asked = json.dumps({"reference": item["reference"], "email": "sanne@example.nl"})
     answers = [invoke(http_event("GET", confirmation, content_type=None)),
                invoke(http_event("GET", link, content_type=None)),
                invoke(http_event("POST", link,
-                                 content_type="application/x-www-form-urlencoded"))]
+                                 content_type="application/x-www-form-urlencoded")),
+               invoke(http_event("GET", status, content_type=None)),
+               invoke(http_event("POST", "/api/klachten/statuslink", body=asked))]
     form_post = invoke(form_event(complaint_body(submission_id=None, email="piet@example.nl")))
     # THEN each answer is the usual one, though every call kept within the role
-    assert [answer["statusCode"] for answer in answers] == [200, 200, 303]
+    assert [answer["statusCode"] for answer in answers] == [200, 200, 303, 200, 200]
+    assert "UpdateItem" in role_enforced
     assert form_post["statusCode"] == 303, form_post["body"]
     assert "GetItem" in role_enforced and "PutItem" in role_enforced
     # AND the copy, which quotes what was typed, waits for the retry
     [with_copy] = [item for item in stored_items(deps.settings.table_name) if item["copy_link"]]
     assert with_copy["emails"]["copy"]["status"] == "pending"
+    assert with_copy["emails"]["status_link"]["status"] == "pending"
     assert len(sent_emails()) == 4
 
 

@@ -367,11 +367,13 @@ def test_access_log_is_append_only_for_the_roles_that_write_it(stack: dict[str, 
         actions = {a for s in on_log for a in
                    (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
         # THEN none may change or delete an entry; only the staff role reads it, and the
-        # retention job's role only adds to it
+        # retention job's and the public function's roles (the complainant's own look at
+        # their status page) only add to it
         assert not actions & {"dynamodb:UpdateItem", "dynamodb:DeleteItem",
                               "dynamodb:BatchWriteItem"}, name
         assert not actions or name == "StaffFunctionRole" or (
-            name == "RetentionFunctionRole" and actions == {"dynamodb:PutItem"}), name
+            name in ("RetentionFunctionRole", "ComplaintFunctionRole")
+            and actions == {"dynamodb:PutItem"}), name
     table = resources_of(stack, "AWS::DynamoDB::Table")["AccessLogTable"]
     assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert table["SSESpecification"]["KMSMasterKeyId"] == {"Ref": "DataKey"}

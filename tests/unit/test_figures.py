@@ -24,7 +24,7 @@ def stored(registry: Registry, received: datetime, number: int,
 
 def closed(days: int, received: datetime = RECEIVED) -> dict[str, object]:
     at = received + timedelta(days=days)
-    return {"status": "afgehandeld",
+    return {"status": "afgehandeld", "closed_at": at,
             "history": [HistoryEntry(at=at, user="fenna", action="status",
                                      detail="in_behandeling -> afgehandeld")]}
 
