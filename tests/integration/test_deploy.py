@@ -114,7 +114,7 @@ def test_deploy_creates_the_stack_uploads_site_and_bundle(deployer: Deployer) ->
     assert page["ContentType"] == "text/html; charset=utf-8"
     html = page["Body"].read().decode()
     # AND the form posts to the site's own /api/ (CloudFront's second origin), no other host
-    assert 'action="/api/klachten"' in html
+    assert 'action="/api/klachten/controleren"' in html
     # AND the web ACL's stack is in us-east-1, with the limit and its Dutch answer, and its
     # ACL is handed to the main stack
     def parameters(region: str, name: str) -> dict[str, str]:
