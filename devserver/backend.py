@@ -20,10 +20,12 @@ from complaint_form.dependencies import get_dependencies
 from complaint_form.dynamodb import table_definitions
 from complaint_form.references import REFERENCE
 from complaint_form.ses import Email, Mailer
+from complaint_form.uploads import UploadStore
 from moto import mock_aws
 
 from devserver.ses_events import ses_event_record, sns_event
 from devserver.staff import LocalStaffPool
+from devserver.uploads import UPLOAD_PREFIX, PostRefusedError, accept_post, presigned_get
 
 if TYPE_CHECKING:
     from complaint_form.models import EmailKind
@@ -67,6 +69,9 @@ def create_aws_resources(settings: Settings) -> None:
         dynamodb.create_table(**definition)
     boto3.client("ses", region_name=region).verify_email_identity(
         EmailAddress=settings.sender_email)
+    boto3.client("s3", region_name=region).create_bucket(
+        Bucket=settings.attachments_bucket,
+        CreateBucketConfiguration={"LocationConstraint": region})  # type: ignore[typeddict-item]
 
 
 class LambdaContext:
@@ -118,6 +123,10 @@ class LocalBackend:
         create_aws_resources(settings)
         self.deps.use_registry(registry)
         self.deps.mailer = OutboxMailer(settings.sender_email, outbox)
+        # Browsers post attachments to the dev server, which stores them in moto.
+        self.deps.uploads = UploadStore(
+            settings.attachments_bucket,
+            post_url=f"{settings.site_url.rstrip('/')}{UPLOAD_PREFIX}{settings.attachments_bucket}")
         self.staff_pool = LocalStaffPool.create()
         # The behandelomgeving signs in through the dev server's stand-in for Cognito.
         self.deps.settings = settings.model_copy(update={
@@ -176,6 +185,22 @@ class LocalBackend:
             answer: dict[str, Any] = getattr(client, xform_name(operation))(**arguments)
         answer.pop("ResponseMetadata", None)
         return answer
+
+    def upload(self, bucket: str, content_type: str, body: bytes) -> str | None:
+        """A browser's upload to S3 (a presigned POST), stored and scanned; where S3 sends
+        the browser then, if anywhere. PostRefusedError as S3 would refuse it."""
+        if bucket != self.deps.uploads.bucket:
+            raise PostRefusedError(404, "NoSuchBucket", "The specified bucket does not exist")
+        with self._lock:
+            return accept_post(self.deps.uploads.client, bucket, content_type, body)
+
+    def download(self, bucket: str, key: str,
+                 query: dict[str, str]) -> tuple[bytes, list[tuple[str, str]]]:
+        """What a presigned link to an attachment serves (the behandelomgeving's "Openen")."""
+        if bucket != self.deps.uploads.bucket:
+            raise PostRefusedError(404, "NoSuchBucket", "The specified bucket does not exist")
+        with self._lock:
+            return presigned_get(self.deps.uploads.client, bucket, key, query)
 
     def references(self) -> list[str]:
         with self._lock:

@@ -17,15 +17,17 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from botocore.exceptions import ClientError, ParamValidationError
+from complaint_form.attachments import MAX_FILE_BYTES
 from complaint_form.models import EMAIL_KINDS
 
 from devserver.backend import COGNITO_PATH, LocalBackend
 from devserver.events import from_response, to_event
 from devserver.ses_events import EVENT_TYPES
 from devserver.staff import LOCAL_ACCOUNTS, TOTP_SECRET
+from devserver.uploads import UPLOAD_PREFIX, PostRefusedError
 from infra import edge
 from infra.deploy import inline_script_hashes
 from infra.template import security_headers
@@ -50,6 +52,8 @@ STAFF_CONFIG = "/api/staff/config"
 DEV_PREFIX = "/_dev/klachten/"
 # API Gateway refuses larger payloads before they reach the Lambda.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# An upload's post: the largest file and its form fields.
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES + 64 * 1024
 
 
 class PostLimit:
@@ -98,6 +102,8 @@ class Handler(SimpleHTTPRequestHandler):
             self._api()
         elif self.path.startswith(DEV_PREFIX):
             self._stored()
+        elif self.path.startswith(UPLOAD_PREFIX):
+            self._download()
         else:
             super().do_GET()
 
@@ -117,6 +123,8 @@ class Handler(SimpleHTTPRequestHandler):
             self._replay_email_event()
         elif self.path == COGNITO_PATH:
             self._cognito()
+        elif self.path.startswith(UPLOAD_PREFIX):
+            self._upload()
         else:
             self._api_only()
 
@@ -233,6 +241,42 @@ class Handler(SimpleHTTPRequestHandler):
                 status, answer = HTTPStatus.BAD_REQUEST, {"__type": code}
         self._reply(status, [("Content-Type", "application/x-amz-json-1.1")],
                     json.dumps(answer, default=str).encode())
+
+    def _upload(self) -> None:
+        """Development only: a browser's upload of one attachment, as S3 takes it (a POST
+        with a presigned policy): 204, or 303 to its `success_action_redirect`, or S3's
+        error."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_UPLOAD_BYTES:
+            self.close_connection = True
+            refused = PostRefusedError(400, "EntityTooLarge", "Your proposed upload exceeds "
+                                                              "the maximum allowed size")
+            self._reply(refused.status, [("Content-Type", "application/xml")], refused.as_xml())
+            return
+        body = self.rfile.read(length)
+        bucket = self.path.removeprefix(UPLOAD_PREFIX).strip("/")
+        try:
+            redirect = self.backend.upload(bucket, self.headers.get("Content-Type") or "", body)
+        except PostRefusedError as refused:
+            self._reply(refused.status, [("Content-Type", "application/xml")], refused.as_xml())
+            return
+        if redirect:
+            self._reply(HTTPStatus.SEE_OTHER, [("Location", redirect)], b"")
+        else:
+            self._reply(HTTPStatus.NO_CONTENT, [], b"")
+
+    def _download(self) -> None:
+        """Development only: an attachment through its presigned link, as S3 serves it."""
+        parts = urlsplit(self.path)
+        bucket, _, key = parts.path.removeprefix(UPLOAD_PREFIX).partition("/")
+        query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+        try:
+            data, headers = self.backend.download(bucket, unquote(key), query)
+        except (PostRefusedError, KeyError, ValueError, ClientError):
+            self._reply(HTTPStatus.FORBIDDEN, [("Content-Type", "application/xml")],
+                        PostRefusedError(403, "AccessDenied", "Access Denied").as_xml())
+            return
+        self._reply(HTTPStatus.OK, headers, data)
 
     def _replay_email_event(self) -> None:
         """Development only: POST /_dev/klachten/<kenmerk>/<e-mail>/<event>, for example

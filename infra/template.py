@@ -43,8 +43,10 @@ def security_headers(policy: str, inline_script_hashes: str = "",
     value = csp["ContentSecurityPolicy"]
     if isinstance(value, dict):
         region = os.environ.get("AWS_DEFAULT_REGION", "eu-west-1")
+        bucket = os.environ.get("ATTACHMENTS_BUCKET", "klachtenportaal-bijlagen")
         value = value["Fn::Sub"].replace("${InlineScriptHashes}", inline_script_hashes
-                                         ).replace("${AWS::Region}", region)
+                                         ).replace("${AWS::Region}", region).replace(
+            "${AttachmentsBucket.RegionalDomainName}", f"{bucket}.s3.{region}.amazonaws.com")
     return [("Content-Security-Policy", " ".join(value.split()), csp["Override"]),
             ("X-Content-Type-Options", "nosniff", config["ContentTypeOptions"]["Override"]),
             ("Referrer-Policy", config["ReferrerPolicy"]["ReferrerPolicy"],

@@ -7,6 +7,8 @@ API_PATH = "/api/klachten"
 CHECK_PATH = f"{API_PATH}/controleren"
 # Where a "Wijzigen" on that check posts: the form again, with what was typed.
 CHANGE_PATH = f"{API_PATH}/wijzigen"
+# Where the page's script asks how to upload an attachment (a presigned POST to S3).
+UPLOAD_PATH = f"{API_PATH}/bijlagen"
 # Where the link to a complainant's status page is asked for again (kenmerk and address).
 STATUS_LINK_PATH = f"{API_PATH}/statuslink"
 # Where the providers' pages are: /aanbieders/<slug>/.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -61,9 +61,13 @@ def copy_link_of(item: dict[str, Any]) -> str:
 
 def http_event(method: str = "POST", path: str = "/api/klachten", body: str | bytes = "",
                content_type: str | None = "application/json",
-               headers: dict[str, str] | None = None) -> dict[str, Any]:
+               headers: dict[str, str] | None = None, query: str = "") -> dict[str, Any]:
     event = copy.deepcopy(load_event("http_api_v2.json"))
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    if query:
+        event["rawQueryString"] = query
+        event["queryStringParameters"] = {name: values[-1] for name, values
+                                          in parse_qs(query).items()}
     event["requestContext"]["http"]["method"] = method
     if content_type is None:
         event["headers"].pop("content-type")

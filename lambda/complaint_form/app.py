@@ -10,7 +10,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, replace
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
@@ -20,6 +20,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
@@ -39,8 +40,17 @@ from complaint_form.body import (
 )
 from complaint_form.dependencies import get_dependencies
 from complaint_form.dynamodb import AddressLimitReachedError, StorageUnavailableError
-from complaint_form.headers import SECURITY_HEADERS, through_the_site, viewer_ip
-from complaint_form.intake import SpamRejectedError, SubmissionInvalidError
+from complaint_form.headers import (
+    SECURITY_HEADERS,
+    csp_with_form_action,
+    through_the_site,
+    viewer_ip,
+)
+from complaint_form.intake import (
+    SpamRejectedError,
+    SubmissionInvalidError,
+    confirmation_page,
+)
 from complaint_form.models import (
     CheckResponse,
     ComplaintRequest,
@@ -48,23 +58,28 @@ from complaint_form.models import (
     ReceiptResponse,
     StatusLinkRequest,
     StatusLinkResponse,
+    UploadRequest,
+    UploadTicket,
 )
 from complaint_form.observability import logger, metrics
 from complaint_form.service import (
     IDEMPOTENCY,
+    AttachmentRefusedError,
     ComplaintNotFoundError,
     CopyLinkExpiredError,
     StatusPageClosedError,
+    add_attachment,
     check_complaint,
-    find_complaint,
+    confirmation,
     find_copy_link,
+    presign_upload,
     request_status_link,
     send_copy,
     status_page_open_until,
     submit_complaint,
     view_status,
 )
-from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, STATUS_LINK_PATH
+from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, STATUS_LINK_PATH, UPLOAD_PATH
 
 HTML = "text/html; charset=utf-8"
 
@@ -129,13 +144,30 @@ def post_check(complaint: ComplaintRequest) -> Response[str]:
     if not _content_type_documented():
         raise UnsupportedContentTypeError
     provider = check_complaint(complaint)
-    values = _sent_values(complaint)
     pages = get_dependencies().pages
     if _answer_in_html():
-        return _page(pages.check_answers(complaint, values, provider, whole_page=True))
-    answer = CheckResponse(html=pages.check_answers(complaint, values, provider,
+        return _page(pages.check_answers(complaint, _sent_values(complaint), provider,
+                                         whole_page=True))
+    answer = CheckResponse(html=pages.check_answers(complaint, {}, provider,
                                                     whole_page=False))
     return _response(HTTPStatus.OK, content_types.APPLICATION_JSON, answer.model_dump_json())
+
+
+@app.post(UPLOAD_PATH, summary="Upload one attachment: where and how (presigned POST)",
+          description="The page's script describes the file; the answer is S3's address "
+                      "and the fields to post it with, whose policy holds the key, the "
+                      "content type and the largest size. The file's content is checked "
+                      "(magic bytes, malware scan) when the answers are checked and sent.",
+          responses={201: {"description": "Where to post the file",
+                           "content": {"application/json": {"model": UploadTicket}}},
+                     **_answers(s400="Malformed body", s415="Not JSON",
+                                s422="A type, size or submission the form does not take")})
+def post_upload(request: UploadRequest) -> Response[str]:
+    if _media_type() != JSON:
+        raise UnsupportedContentTypeError
+    ticket = presign_upload(request)
+    return _response(HTTPStatus.CREATED, content_types.APPLICATION_JSON,
+                     ticket.model_dump_json())
 
 
 @app.post(CHANGE_PATH, summary="The form again with the answers sent, to change one (HTML)",
@@ -182,9 +214,24 @@ def post_complaint(complaint: ComplaintRequest) -> Response[str]:
          summary="Confirmation page for a form post (HTML, no personal data)",
          responses=_html_answers(s200="The confirmation page",
                                  s404="Unknown reference or secret"))
-def get_confirmation(reference: str, secret: str) -> Response[str]:
-    complaint = find_complaint(reference, secret)
-    return _page(get_dependencies().pages.confirmation(complaint))
+def get_confirmation(reference: str, secret: str,
+                     bestand: Annotated[str | None, Query()] = None) -> Response[str]:
+    page = confirmation(reference, secret)
+    return _page(get_dependencies().pages.confirmation(page, added=bestand == "toegevoegd"),
+                 form_action=page.upload.url)
+
+
+@app.get(f"{API_PATH}/<reference>/bijlagen/<secret>/<upload_id>",
+         summary="Where S3 sends the browser after a file was added from the confirmation "
+                 "page (no script): the file is checked and kept with the complaint",
+         responses=_html_answers(
+             s303="To the confirmation page, which says the file was added",
+             s404="Unknown reference, secret or upload",
+             s422="The file is not taken (kind, size, malware, limits), in Dutch"))
+def get_added_attachment(reference: str, secret: str, upload_id: str,
+                         key: Annotated[str, Query(max_length=1024)]) -> Response[str]:
+    complaint = add_attachment(reference, secret, upload_id, key)
+    return _see_other(f"{confirmation_page(complaint)}?bestand=toegevoegd#bijlagen")
 
 
 @app.get(f"{API_PATH}/<reference>/kopie/<secret>",
@@ -247,8 +294,11 @@ def post_status_link(request: StatusLinkRequest) -> Response[str]:
                      StatusLinkResponse(message=message).model_dump_json())
 
 
-def _page(body: str) -> Response[str]:
-    return _response(HTTPStatus.OK, HTML, body)
+def _page(body: str, form_action: str | None = None) -> Response[str]:
+    """An HTML page; `form_action`: an address off the site a form on it posts to."""
+    headers = {"Content-Security-Policy": csp_with_form_action(form_action)} \
+        if form_action else None
+    return _response(HTTPStatus.OK, HTML, body, headers)
 
 
 def _see_other(location: str) -> Response[str]:
@@ -323,6 +373,9 @@ ANSWERS: dict[type[Exception], Answer] = {
         HTTPStatus.GONE, "Link verlopen",
         "Deze link werkt niet meer. Wil je toch een kopie van je klacht? Bel {phone} "
         "({phone_hours}) of mail naar {email}, en noem je kenmerk."),
+    AttachmentRefusedError: Answer(
+        HTTPStatus.UNPROCESSABLE_ENTITY, "Bestand niet toegevoegd",
+        "Ga terug om een ander bestand te kiezen."),
     StatusPageClosedError: Answer(
         HTTPStatus.GONE, "Link verlopen",
         "Deze link werkt niet meer: je klacht is al een tijd afgesloten. Heb je nog vragen? "
@@ -369,12 +422,15 @@ def answer_error(error: Exception) -> Response[str]:
                      where=f"{frame.filename}:{frame.lineno}" if frame else None)
     elif isinstance(error, StorageUnavailableError):
         logger.error("storage_unavailable", error=str(error))
+    answer = replace(answer, message=_with_contacts(answer.message))
+    if isinstance(error, AttachmentRefusedError):
+        # Why, naming the file (after the contacts: a file's name may hold braces).
+        answer = replace(answer, message=f"{error} {answer.message}")
     return _respond(answer, errors)
 
 
 def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
     headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
-    answer = replace(answer, message=_with_contacts(answer.message))
     if not _answer_in_html():
         body = ErrorResponse(message=answer.message, errors=errors)
         return _response(answer.status, content_types.APPLICATION_JSON,
@@ -395,15 +451,9 @@ def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
 
 
 def _sent_values(complaint: ComplaintRequest) -> dict[str, str]:
-    """What the form sent, as the form's own fields hold it, with the submission's id: the
-    answers' check carries them to the send button, so a repeated press is one complaint."""
-    if _is_form_post():
-        values = _form_values()
-    else:
-        sent = app.current_event.json_body
-        values = {key: ("ja" if value else "nee") if isinstance(value, bool) else str(value)
-                  for key, value in sent.items() if value is not None}
-    return {**values, "submission_id": str(complaint.submission_id)}
+    """What the form post sent, with the submission's id: the answers' check page carries
+    them to the send button, so a repeated press is one complaint."""
+    return {**_form_values(), "submission_id": str(complaint.submission_id)}
 
 
 def _with_contacts(message: str) -> str:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 AccessEvent = Literal["inbox", "dossier_read", "dossier_change", "access_log_read",
                       "export", "year_figures", "subject_access", "correction", "erasure",
-                      "retention_delete", "status_view"]
+                      "retention_delete", "status_view", "attachment_open"]
 Outcome = Literal["allowed", "refused", "not_found", "conflict", "deleted"]
 
 
@@ -39,7 +39,8 @@ class AccessEntry(BaseModel):
     role: str
     source_ip: str
     outcome: Outcome
-    detail: str | None = Field(None, description="What an export held (filter, rows, text).")
+    detail: str | None = Field(None, description="What an export held (filter, rows, text); "
+                                                 "which attachment was opened.")
 
 
 def table_definition(table_name: str) -> dict[str, Any]:

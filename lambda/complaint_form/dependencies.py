@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from complaint_form.audit import AccessLog
     from complaint_form.emails import EmailRenderer
     from complaint_form.pages import HtmlPages
+    from complaint_form.uploads import UploadStore
     from klachtenportaal.registry import Registry
 
 
@@ -48,6 +49,12 @@ class Dependencies:
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
         return DynamoDBPersistenceLayer(table_name=self.settings.idempotency_table_name)
+
+    @cached_property
+    def uploads(self) -> UploadStore:
+        from complaint_form.uploads import UploadStore
+
+        return UploadStore(self.settings.attachments_bucket)
 
     @cached_property
     def access_log(self) -> AccessLog:

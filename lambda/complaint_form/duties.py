@@ -8,6 +8,7 @@ from datetime import date
 
 from complaint_form.audit import AccessEntry
 from complaint_form.dependencies import Dependencies, get_dependencies
+from complaint_form.dynamodb import StorageUnavailableError
 from complaint_form.models import AMSTERDAM, DeadlineEntry
 from complaint_form.observability import logger
 from klachtenportaal.deadlines import is_working_day, working_days_left
@@ -79,17 +80,24 @@ def send_deadline_reminder(day: date | None = None,
 
 
 def apply_retention(deps: Dependencies | None = None) -> list[str]:
-    """Delete every closed complaint whose retention has ended, each deletion written to the
-    access log; the kenmerken deleted. Open complaints have no end of retention, and one
-    reopened since the query is left alone."""
+    """Delete every closed complaint whose retention has ended, with its files, each
+    deletion written to the access log; the kenmerken deleted. Open complaints have no end
+    of retention, and one reopened since the query is left alone."""
     deps = deps or get_dependencies()
     now = deps.clock()
     deleted = []
-    for reference in list(deps.repository.past_retention(now)):
+    for reference, attachments in list(deps.repository.past_retention(now)):
         entry = AccessEntry(event="retention_delete", at=now, reference=reference,
                             user_id=RETENTION_JOB, user=RETENTION_JOB, role="systeem",
                             source_ip="-", outcome="deleted")
         if deps.repository.delete_past_retention(reference, now, deps.access_log.put(entry)):
             deleted.append(reference)
+            try:
+                deps.uploads.delete(attachments)
+            except StorageUnavailableError:
+                # The complaint is gone, so no later run finds its files: the keys (no
+                # personal data) go to the log, and the failed run to the alarm.
+                logger.error("attachments_not_deleted", reference=reference, keys=attachments)
+                raise
     logger.info("retention_applied", deleted=len(deleted))
     return deleted

@@ -25,6 +25,7 @@ from complaint_form.models import (
     FIRST_EMAILS,
     OPEN,
     TO_COMPLAINANT,
+    Attachment,
     ComplaintOutline,
     DeadlineEntry,
     EmailEvent,
@@ -189,6 +190,10 @@ def _email_digest(secret: str | None, address: str) -> str | None:
     return hashlib.sha256(f"{secret}:{address.strip().lower()}".encode()).hexdigest()
 
 
+def _attachment_bytes(complaint: StoredComplaint) -> int:
+    return sum(attachment.size for attachment in complaint.attachments)
+
+
 def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
     # Without retention_ends (an open complaint), the retention job leaves the item alone;
     # delivery_problem is there only when true (a filter on its presence finds the complaints
@@ -207,6 +212,8 @@ def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
         "gsi2sk": f"{data['deadlines']['contact_by']}#{data['received_at']}",
         "inbox": _inbox_facts(complaint),
         "email_digest": _email_digest(complaint.status_secret, complaint.complainant.email),
+        # What a file added later is held to, with the number of files (the list's size).
+        "attachment_bytes": _attachment_bytes(complaint),
     }
     if any(record.status != "sent" for record in complaint.emails.values()):
         data["email_pending"] = data["received_at"]
@@ -242,7 +249,7 @@ def _inbox_entry(item: dict[str, Any], status: str) -> InboxEntry:
 # What the reminder and the retention job read from the status index: their roles may read
 # no more (dynamodb:Attributes in infra/template.yaml).
 DEADLINE_ATTRIBUTES = ("inbox", "contact_made_at", "judgement_on", "extension")
-RETENTION_ATTRIBUTES = ("reference",)
+RETENTION_ATTRIBUTES = ("reference", "attachments")
 
 
 def _deadline_entry(item: dict[str, Any]) -> DeadlineEntry:
@@ -459,7 +466,7 @@ class ComplaintRepository:
             kept = {f":kept{index}": {"S": known}
                     for index, known in enumerate(delivery_kept_over(event.delivery))}
             # This message's e-mail, unless it knows as much already.
-            if self._update_email(
+            if self._conditional_update(
                     event.reference, "SET " + ", ".join(changes),
                     f"emails.#k.message_id = :id AND NOT emails.#k.delivery IN "
                     f"({', '.join(kept)})", {"#k": event.kind}, values | kept):
@@ -469,11 +476,11 @@ class ComplaintRepository:
                     "emails.#k.sent_at = :sent_at"]
         values |= {":sent": {"S": "sent"}, ":sent_at": {"S": event.sent_at.isoformat()},
                    ":sending": {"S": "sending"}, ":pending": {"S": "pending"}}
-        return self._update_email(event.reference, "SET " + ", ".join(changes),
+        return self._conditional_update(event.reference, "SET " + ", ".join(changes),
                                   "emails.#k.#s IN (:sending, :pending)",
                                   {"#k": event.kind, "#s": "status"}, values)
 
-    def _update_email(self, reference: str, update: str, condition: str,
+    def _conditional_update(self, reference: str, update: str, condition: str,
                       names: dict[str, str], values: dict[str, Any]) -> bool:
         """One conditional update of a complaint; False when the condition did not hold (or
         there is no such complaint: the condition names a path in it)."""
@@ -508,13 +515,28 @@ class ComplaintRepository:
                 raise CopyAlreadyConfirmedError(reference) from exc
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
+    def add_attachment(self, reference: str, attachment: Attachment, max_files: int,
+                       max_bytes: int) -> bool:
+        """Add a file to a stored complaint, unless it would hold more than `max_files` or
+        `max_bytes` together; whether it was added."""
+        return self._conditional_update(
+            reference,
+            "SET #files = list_append(if_not_exists(#files, :none), :new), "
+            "attachment_bytes = if_not_exists(attachment_bytes, :zero) + :size",
+            "attribute_exists(pk) AND (attribute_not_exists(#files) OR size(#files) < :most) "
+            "AND (attribute_not_exists(attachment_bytes) OR attachment_bytes <= :room)",
+            {"#files": "attachments"}, {":none": {"L": []}, ":zero": {"N": "0"},
+                 ":new": {"L": [_serializer.serialize(attachment.model_dump(mode="json"))]},
+                 ":size": {"N": str(attachment.size)}, ":most": {"N": str(max_files)},
+                 ":room": {"N": str(max_bytes - attachment.size)}})
+
     def request_status_link(self, complaint: ComplaintOutline, address: str, now: datetime,
                             not_since: datetime) -> bool:
         """Have the retry send the status link again, if `address` is the complainant's and
         it was not asked for since `not_since`; whether it will be sent. The address is
         compared in the table, by digest: this function cannot read the complainant's."""
         pending = EmailRecord(status="pending").model_dump(mode="json")
-        return self._update_email(
+        return self._conditional_update(
             complaint.reference,
             "SET emails.#link = :pending, status_link_asked_at = :now, "
             "email_pending = if_not_exists(email_pending, :now)",
@@ -660,9 +682,9 @@ class ComplaintRepository:
             self.client.delete_item(TableName=self.table_name, Key=_reminder_key(day),
                                     ConditionExpression="attribute_not_exists(sent_at)")
 
-    def past_retention(self, now: datetime) -> Iterator[str]:
-        """The kenmerken of closed complaints whose retention ended by `now` (a query of the
-        status index per closed status)."""
+    def past_retention(self, now: datetime) -> Iterator[tuple[str, list[str]]]:
+        """The kenmerken of closed complaints whose retention ended by `now`, with the keys
+        of their attachments (a query of the status index per closed status)."""
         for status in sorted(CLOSED):
             for item in self._with_status(
                     status, FilterExpression="retention_ends <= :now",
@@ -670,7 +692,8 @@ class ComplaintRepository:
                     ProjectionExpression=", ".join(f"#{name}" for name in RETENTION_ATTRIBUTES),
                     ExpressionAttributeNames={f"#{name}": name
                                               for name in RETENTION_ATTRIBUTES}):
-                yield item["reference"]["S"]
+                attachments = _plain(item).get("attachments", [])
+                yield item["reference"]["S"], [attachment["key"] for attachment in attachments]
 
     def delete_past_retention(self, reference: str, now: datetime,
                               logged: PutTypeDef) -> bool:
@@ -774,6 +797,8 @@ class ComplaintRepository:
             # A request for the status link is matched on the address as it is now.
             data["email_digest"] = _email_digest(complaint.status_secret,
                                                  complaint.complainant.email)
+        if "attachments" in data:
+            data["attachment_bytes"] = _attachment_bytes(complaint)
         names = {f"#{name}": name for name in data}
         values: dict[str, Any] = {f":{name}": _serializer.serialize(value)
                                   for name, value in data.items()}

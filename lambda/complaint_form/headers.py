@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from hmac import compare_digest
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -13,13 +14,21 @@ from klachtenportaal import ORIGIN_HEADER
 # On every answer: answers name kenmerken and paths hold page secrets, so nothing is cached
 # or passed on as referrer; nothing is sniffed or framed; pages load only the site's
 # stylesheet (CloudFront's policy for /api/* keeps these and adds HSTS).
+_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action {forms}; "
+        "frame-ancestors 'none'; base-uri 'none'")
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Content-Security-Policy": _CSP.format(forms="'self'"),
 }
+
+
+def csp_with_form_action(url: str) -> str:
+    """The pages' policy, letting forms post to `url`'s origin too (a file's upload to S3)."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return _CSP.format(forms=f"'self' {origin}".strip())
 
 
 def through_the_site(headers: Mapping[str, str], secret: SecretStr | None) -> bool:

@@ -10,6 +10,7 @@ from complaint_form import messages
 from complaint_form.models import (
     AMSTERDAM,
     FIRST_EMAILS,
+    Attachment,
     ComplaintDeadlines,
     ComplaintDetails,
     ComplaintOutline,
@@ -68,7 +69,8 @@ def provider_of(request: ComplaintRequest, registry: Registry) -> Provider:
 
 
 def new_complaint(request: ComplaintRequest, provider: Provider, registry: Registry, *,
-                  reference: str, now: datetime, copy_link_days: int) -> StoredComplaint:
+                  reference: str, now: datetime, copy_link_days: int,
+                  attachments: list[Attachment] | None = None) -> StoredComplaint:
     """The complaint as it is stored: with its deadlines, a snapshot of the registry entries
     it depends on, its first e-mails claimed by the request that stores it, and the secrets
     of its confirmation page, its status page and (when a copy was asked for) its copy
@@ -117,6 +119,7 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
             discussed_with_provider=request.discussed_with_provider,
             wants_officer_support=request.wants_officer_support, send_copy=request.send_copy,
         ),
+        attachments=attachments or [],
         consent_given_at=now,
         emails={kind: claimed for kind in FIRST_EMAILS},
         page_secret=new_secret(),

@@ -47,6 +47,8 @@ FIELDS: dict[str, tuple[str, str, str]] = {
                 "klacht niet behandelen.",
                 "Geef toestemming om je gegevens te gebruiken."),
     "send_copy": ("Kopie", "Kies of je een kopie van je klacht wilt.", "Kies 'ja' of 'nee'."),
+    "attachments": ("Bestanden", "Voeg het bestand opnieuw toe.",
+                    "Je kunt hoogstens 5 bestanden meesturen. Verwijder er een paar."),
     "reference": ("Kenmerk", "Vul het kenmerk in. Het staat in je ontvangstbevestiging.",
                   "Vul het kenmerk in zoals het in je ontvangstbevestiging staat, zoals "
                   "KPZ-7K4M-Q9XD."),
@@ -105,3 +107,37 @@ def in_form_order(errors: Mapping[str, str]) -> dict[str, str]:
     order = list(FIELDS)
     return dict(sorted(errors.items(), key=lambda item: order.index(item[0])
                        if item[0] in order else len(order)))
+
+
+# Attachments: each message names the file, as the complainant's computer calls it.
+def attachment_kind(name: str) -> str:
+    return (f"'{name}' kunnen we niet aannemen. Stuur een PDF, JPEG-foto, PNG-afbeelding, "
+            f"HEIC-foto, Word-bestand (DOCX) of tekstbestand.")
+
+
+def attachment_too_large(name: str) -> str:
+    return f"'{name}' is groter dan 10 MB. Maak het bestand kleiner of stuur het per post."
+
+
+def attachment_empty(name: str) -> str:
+    return f"'{name}' is leeg. Kies het goede bestand."
+
+
+def attachment_not_its_kind(name: str, kind: str) -> str:
+    return (f"'{name}' is geen echte {kind}: de inhoud past niet bij de naam. Kies het goede "
+            f"bestand of sla het opnieuw op.")
+
+
+def attachment_infected(name: str) -> str:
+    return (f"In '{name}' is een virus gevonden. We nemen het niet aan. Verwijder het bestand "
+            f"en stuur een ander.")
+
+
+def attachment_missing(name: str) -> str:
+    return f"'{name}' is niet goed aangekomen. Verwijder het en voeg het opnieuw toe."
+
+
+ATTACHMENTS_TOO_LARGE_TOGETHER = ("Je bestanden zijn samen groter dan 20 MB. Verwijder er een "
+                                  "of stuur ze per post.")
+ATTACHMENTS_FULL = ("Je kunt hoogstens 5 bestanden meesturen, samen hoogstens 20 MB. Dit "
+                    "bestand past er niet meer bij. Stuur het per post of per e-mail.")

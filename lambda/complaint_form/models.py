@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from complaint_form.attachments import MAX_FILES
 from complaint_form.references import REFERENCE
 from klachtenportaal.fields import EmailAddress, Key, PhoneNumber
 
@@ -161,6 +162,48 @@ class StatusLinkResponse(BaseModel):
     message: str
 
 
+UploadId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16}$")]
+
+
+def _file_name(value: str) -> str:
+    # Only the name, as the person's computer called the file: no folders.
+    return value.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+FileName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                            max_length=200),
+                     AfterValidator(_file_name), AfterValidator(_one_line_without_markup)]
+
+
+class AttachmentRef(BaseModel):
+    """A file the page's script uploaded for this submission: its upload id and name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: UploadId
+    name: FileName
+
+
+class UploadRequest(BaseModel):
+    """One file the page's script is about to upload, as the browser describes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    submission_id: Annotated[str, StringConstraints(pattern=_UUID)]
+    name: FileName = Field(description="The file's name, for the messages about it.")
+    content_type: str = Field(max_length=200, description="The file's MIME type.")
+    size: StrictInt = Field(ge=0, description="The file's size in bytes.")
+
+
+class UploadTicket(BaseModel):
+    """The 201 answer: where and with which fields to post the file (a presigned POST whose
+    policy holds the key, the content type and the largest size), and the id to name it by."""
+
+    id: str
+    url: str
+    fields: dict[str, str]
+
+
 class ComplaintRequest(BaseModel):
     """What the complaint form sends, as JSON or as an HTML form post."""
 
@@ -188,6 +231,9 @@ class ComplaintRequest(BaseModel):
         description="Consent to the processing of the data.")
     send_copy: YesNo = Field(False, description="Send a copy of the complaint, once the "
                                                  "address is confirmed.")
+    attachments: list[AttachmentRef] = Field(
+        default_factory=list, max_length=MAX_FILES,
+        description="Files uploaded for this submission (by the page's script).")
     website: str = Field("", max_length=200, description="Honeypot: people leave it empty.")
     # From 2020 on: the page's script sets it from the browser's clock.
     form_started_at: Annotated[StrictInt, Field(ge=1_577_836_800_000, le=10**13),
@@ -371,6 +417,17 @@ class ComplaintDetails(StoredModel):
     send_copy: bool
 
 
+class Attachment(StoredModel):
+    """A file attached to a complaint: its upload id, its name, the type its content showed,
+    its size, and its key in the attachments bucket."""
+
+    id: str
+    name: str
+    content_type: str
+    size: int
+    key: str
+
+
 class ComplaintDeadlines(StoredModel):
     contact_by: date
     judgement_by: date | None
@@ -524,6 +581,7 @@ class StoredComplaint(ComplaintOutline):
                            "when true.")
     version: int = Field(1, description="Raised by every staff change; a change names the "
                                         "version it was made on, so none is overwritten.")
+    attachments: list[Attachment] = Field(default_factory=list)
     assigned_to: str | None = None
     extension: Extension | None = None
     history: list[HistoryEntry] = Field(default_factory=list)

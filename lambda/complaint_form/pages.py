@@ -5,9 +5,12 @@ check are also what the page's script shows."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complaint_form.models import ComplaintOutline, ComplaintRequest
+
+if TYPE_CHECKING:
+    from complaint_form.service import Confirmation
 from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, PROVIDERS_DIR, STATUS_LINK_PATH
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import Provider, Registry
@@ -39,15 +42,18 @@ class HtmlPages:
     def check_answers(self, answers: ComplaintRequest, values: dict[str, str],
                       provider: Provider, *, whole_page: bool) -> str:
         """Every answer with its "Wijzigen", and the button that sends them: a page of its
-        own (no script), or the part the page's script shows in place of the form."""
+        own (no script), whose send button's form carries `values`, or the part the page's
+        script shows in place of the form (which sends what its form holds)."""
         return self._render(
             "check_page.html" if whole_page else "check_part.html", answers=answers,
-            values=values, provider=provider,
+            values=values if whole_page else {}, provider=provider,
             regelingen=self.registry.regeling_choices(provider), action=API_PATH,
             change_action=CHANGE_PATH)
 
-    def confirmation(self, complaint: ComplaintOutline) -> str:
-        return self._render("confirmation_page.html", complaint=complaint)
+    def confirmation(self, page: Confirmation, added: bool = False) -> str:
+        """The confirmation page, with its form that adds a file; `added`: one just was."""
+        return self._render("confirmation_page.html", complaint=page.complaint,
+                            upload=page.upload, added=added)
 
     def copy(self, complaint: ComplaintOutline, action: str) -> str:
         """The page the copy link opens: a button that confirms the address (a link alone

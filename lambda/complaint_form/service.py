@@ -9,19 +9,32 @@ A complaint is stored before any e-mail is tried. E-mails that fail stay pending
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from hmac import compare_digest
-from typing import Any
+from typing import Any, NoReturn
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from pydantic import TypeAdapter, ValidationError
 
+from complaint_form import messages
+from complaint_form.attachments import (
+    KINDS,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_TOTAL_BYTES,
+    kind_named,
+    kind_of,
+)
 from complaint_form.delivery import send_emails
 from complaint_form.dependencies import Dependencies, get_dependencies
 from complaint_form.dynamodb import CopyAlreadyConfirmedError, StorageUnavailableError
 from complaint_form.intake import (
     SpamRejectedError,
+    SubmissionInvalidError,
     new_complaint,
     provider_of,
     receipt_of,
@@ -32,16 +45,22 @@ from complaint_form.models import (
     FIRST_EMAILS,
     STATUS_PAGE_DAYS_AFTER_CLOSING,
     TO_COMPLAINANT,
+    Attachment,
     ComplaintOutline,
     ComplaintRequest,
     CopyLink,
     EmailEvent,
+    FileName,
     StatusLinkRequest,
     StoredComplaint,
     SubmissionReceipt,
+    UploadRequest,
+    UploadTicket,
 )
 from complaint_form.observability import logger, metrics
 from complaint_form.references import is_reference, new_reference
+from complaint_form.uploads import PresignedPost, attachment_key, upload_key
+from klachtenportaal import API_PATH
 from klachtenportaal.registry import Provider
 
 IDEMPOTENCY = IdempotencyConfig(
@@ -72,11 +91,70 @@ STATUS_LINK_INTERVAL = timedelta(minutes=10)
 
 
 def check_complaint(request: ComplaintRequest, deps: Dependencies | None = None) -> Provider:
-    """The provider the answers are about, once they meet every rule a submission must;
-    SubmissionInvalidError else. Nothing is stored or counted: the complainant checks the
-    answers first, and only sending them stores them."""
+    """The provider the answers are about, once they meet every rule a submission must
+    (its attachments too); SubmissionInvalidError else. Nothing is stored or counted: the
+    complainant checks the answers first, and only sending them stores them."""
     deps = deps or get_dependencies()
-    return provider_of(request, deps.registry)
+    provider = provider_of(request, deps.registry)
+    checked_attachments(request, deps)
+    return provider
+
+
+def presign_upload(request: UploadRequest, deps: Dependencies | None = None) -> UploadTicket:
+    """Where and how the browser uploads one file for the submission: straight to S3, with
+    a policy that holds the file's type and the largest size. The file is checked by its
+    content when the answers are checked and sent."""
+    deps = deps or get_dependencies()
+    name = request.name
+    if request.content_type not in KINDS:
+        raise SubmissionInvalidError({"attachments": messages.attachment_kind(name)})
+    if request.size > MAX_FILE_BYTES:
+        raise SubmissionInvalidError({"attachments": messages.attachment_too_large(name)})
+    if request.size == 0:
+        raise SubmissionInvalidError({"attachments": messages.attachment_empty(name)})
+    upload_id = secrets.token_urlsafe(12)
+    post = deps.uploads.presign(upload_key(request.submission_id, upload_id),
+                                request.content_type)
+    return UploadTicket(id=upload_id, url=post.url, fields=post.fields)
+
+
+def checked_attachments(request: ComplaintRequest, deps: Dependencies) -> list[Attachment]:
+    """The submission's uploaded files, once each passes `checked_upload` and together they
+    are not too large; SubmissionInvalidError naming the first that does not."""
+    folder = str(request.submission_id)
+    attachments = [checked_upload(upload_key(folder, ref.id), attachment_key(folder, ref.id),
+                                  ref.id, ref.name, deps) for ref in request.attachments]
+    if sum(attachment.size for attachment in attachments) > MAX_TOTAL_BYTES:
+        raise SubmissionInvalidError({"attachments": messages.ATTACHMENTS_TOO_LARGE_TOGETHER})
+    return attachments
+
+
+def checked_upload(uploaded: str, kept: str, upload_id: str, name: str,
+                   deps: Dependencies) -> Attachment:
+    """The file uploaded under key `uploaded` as its complaint keeps it (under key `kept`),
+    once it is there, not too large, one of the kinds the form takes by its first bytes
+    (the kind it was declared as, if any), and not found to hold malware;
+    SubmissionInvalidError with a Dutch message naming it else."""
+    upload = deps.uploads.uploaded(uploaded)
+    if upload is None:
+        _refuse(upload_id, messages.attachment_missing(name))
+    # What it was uploaded as by the page's script, else what its name says.
+    declared = upload.content_type if upload.content_type in KINDS else kind_named(name)
+    kind = kind_of(upload.head)
+    if upload.size > MAX_FILE_BYTES:
+        _refuse(upload_id, messages.attachment_too_large(name))
+    if declared is not None and kind != declared:
+        _refuse(upload_id, messages.attachment_not_its_kind(name, KINDS[declared].label))
+    if kind is None:
+        _refuse(upload_id, messages.attachment_kind(name))
+    if upload.scan == "infected":
+        _refuse(upload_id, messages.attachment_infected(name))
+    return Attachment(id=upload_id, name=name, content_type=kind, size=upload.size, key=kept)
+
+
+def _refuse(upload_id: str, message: str) -> NoReturn:
+    logger.info("attachment_refused", upload=upload_id)
+    raise SubmissionInvalidError({"attachments": message})
 
 
 def submit_complaint(*, request: ComplaintRequest, scripted: bool = True,
@@ -104,11 +182,18 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
         logger.info("submission_rejected_as_spam", sign=sign)
         raise SpamRejectedError
     provider = provider_of(request, deps.registry)
+    attachments = checked_attachments(request, deps)
     day = now.astimezone(AMSTERDAM).date()
     deps.repository.count_address(request.email, day,
                                   deps.settings.submissions_per_address_per_day)
+    # Copied under the submission's id before the complaint is stored, so a repeat after a
+    # failure copies them to the same place again.
+    for attachment in attachments:
+        deps.uploads.attach(upload_key(str(request.submission_id), attachment.id),
+                            attachment.key)
     complaint = new_complaint(request, provider, deps.registry, reference=new_reference(),
-                              now=now, copy_link_days=deps.settings.copy_link_days)
+                              now=now, copy_link_days=deps.settings.copy_link_days,
+                              attachments=attachments)
     try:
         stored = deps.repository.add_once(complaint, new_reference)
     except StorageUnavailableError:
@@ -132,6 +217,63 @@ def find_complaint(reference: str, page_secret: str,
     complaint = deps.repository.outline(reference) if is_reference(reference) else None
     if complaint is None or not compare_digest(complaint.page_secret, page_secret):
         raise ComplaintNotFoundError(reference)
+    return complaint
+
+
+# Without script, S3 refuses a file over the form's limit with its own English page: it
+# takes up to this much, so that the check answers a file over the limit in Dutch.
+LATER_UPLOAD_BYTES = 5 * MAX_FILE_BYTES
+
+
+class AttachmentRefusedError(Exception):
+    """A file added after sending was not taken; the message says why, in Dutch."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The confirmation page of a submission, with the form that adds a file to it (a post
+    straight to S3, for the page without script)."""
+
+    complaint: ComplaintOutline
+    upload: PresignedPost
+
+
+def confirmation(reference: str, page_secret: str,
+                 deps: Dependencies | None = None) -> Confirmation:
+    """The confirmation page of a submission, with a fresh upload form: S3 names the file
+    in its key, and sends the browser back to `add_attachment` with that key."""
+    deps = deps or get_dependencies()
+    complaint = find_complaint(reference, page_secret, deps)
+    upload_id = secrets.token_urlsafe(12)
+    back = (f"{deps.settings.site_url.rstrip('/')}{API_PATH}/{reference}/bijlagen/"
+            f"{page_secret}/{upload_id}")
+    upload = deps.uploads.presign(upload_key(reference, upload_id) + "/${filename}", None,
+                                  max_bytes=LATER_UPLOAD_BYTES, redirect=back)
+    return Confirmation(complaint=complaint, upload=upload)
+
+
+def add_attachment(reference: str, page_secret: str, upload_id: str, key: str,
+                   deps: Dependencies | None = None) -> ComplaintOutline:
+    """Keep a file uploaded from the confirmation page (key: where S3 put it, named by the
+    file) with its stored complaint, once it passes the same checks as a file sent with the
+    form, and the complaint stays within the limits; AttachmentRefusedError else."""
+    deps = deps or get_dependencies()
+    complaint = find_complaint(reference, page_secret, deps)
+    folder = upload_key(reference, upload_id) + "/"
+    if not key.startswith(folder):
+        raise ComplaintNotFoundError(reference)
+    try:
+        name = TypeAdapter(FileName).validate_python(key.removeprefix(folder))
+        attachment = checked_upload(key, attachment_key(reference, upload_id), upload_id,
+                                    name, deps)
+    except ValidationError as exc:
+        raise AttachmentRefusedError(messages.attachment_kind("Dit bestand")) from exc
+    except SubmissionInvalidError as exc:
+        raise AttachmentRefusedError(exc.errors["attachments"]) from exc
+    deps.uploads.attach(key, attachment.key)
+    if not deps.repository.add_attachment(reference, attachment, MAX_FILES, MAX_TOTAL_BYTES):
+        raise AttachmentRefusedError(messages.ATTACHMENTS_FULL)
+    logger.info("attachment_added", reference=reference)
     return complaint
 
 

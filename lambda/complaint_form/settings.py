@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     table_name: str = "klachtenportaal-klachten"
     idempotency_table_name: str = "klachtenportaal-idempotency"
     access_log_table_name: str = "klachtenportaal-toegang"
+    # The files complainants attach (uploaded straight to S3, scanned by GuardDuty).
+    attachments_bucket: str = "klachtenportaal-bijlagen"
     # Where the behandelomgeving signs in: the staff pool's app client and Cognito's address.
     staff_client_id: str | None = None
     cognito_endpoint: str | None = None

@@ -32,6 +32,7 @@ from complaint_form.models import ErrorResponse, Status
 from complaint_form.observability import logger, metrics
 from complaint_form.service import ComplaintNotFoundError
 from complaint_form.staff_service import (
+    AttachmentNotOfferedError,
     BadPageTokenError,
     ExportTooLargeError,
     ExtensionNotPossibleError,
@@ -45,6 +46,7 @@ from complaint_form.staff_service import (
     export,
     figures_of_year,
     inbox,
+    open_attachment,
 )
 from complaint_form.subject_rights import (
     ContactCorrection,
@@ -166,6 +168,13 @@ def get_dossier(reference: str) -> Response[str]:
     return _json(dossier(_user(), reference))
 
 
+@app.get(f"{STAFF_PATH}/<reference>/bijlagen/<attachment_id>",
+         summary="A link to one attachment, working for a minute, once the malware scan "
+                 "found it clean")
+def get_attachment(reference: str, attachment_id: str) -> Response[str]:
+    return _json(open_attachment(_user(), reference, attachment_id))
+
+
 @app.post(f"{STAFF_PATH}/<reference>/acties",
           summary="Do one thing with a complaint (assign, contact made, status, note); "
                   "the dossier as it is now")
@@ -185,6 +194,11 @@ ANSWERS: dict[type[Exception], tuple[HTTPStatus, str]] = {
                          "De behandelomgeving is hier niet ingericht."),
     NotAllowedError: (HTTPStatus.FORBIDDEN, "Dit mag je met jouw rol niet doen."),
     ComplaintNotFoundError: (HTTPStatus.NOT_FOUND, "Deze klacht bestaat niet."),
+    AttachmentNotOfferedError: (HTTPStatus.CONFLICT,
+                                "Dit bestand is niet (of nog niet) door de virusscanner "
+                                "goedgekeurd. Je kunt het niet openen. Probeer het later "
+                                "opnieuw; blijft dit zo, vraag dan de klager om het bestand "
+                                "op een andere manier te sturen."),
     NotFoundError: (HTTPStatus.NOT_FOUND, "Deze pagina bestaat niet."),
     ExportTooLargeError: (HTTPStatus.UNPROCESSABLE_ENTITY,
                           "Deze lijst is te groot voor één bestand. Maak hem kleiner met de "

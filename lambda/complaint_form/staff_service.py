@@ -31,6 +31,7 @@ from complaint_form.models import (
 )
 from complaint_form.references import is_reference
 from complaint_form.service import ComplaintNotFoundError
+from complaint_form.uploads import ScanResult
 from klachtenportaal.privacy import DOSSIER_READERS
 
 # The roles the privacy page names as those who may open a dossier.
@@ -174,15 +175,34 @@ _NOT_FOR_STAFF: dict[str, Any] = {"page_secret": True, "status_secret": True,
 
 
 class Dossier(BaseModel):
-    """Everything staff need of one complaint, and the statuses it may go to from here."""
+    """Everything staff need of one complaint, the statuses it may go to from here, and the
+    malware scan result of each attachment (only a clean one can be opened)."""
 
     complaint: dict[str, Any]
     next_statuses: list[Status]
+    attachment_scans: dict[str, ScanResult] = Field(default_factory=dict)
 
     @classmethod
-    def of(cls, complaint: StoredComplaint) -> Dossier:
+    def of(cls, complaint: StoredComplaint,
+           scans: dict[str, ScanResult] | None = None) -> Dossier:
         return cls(complaint=complaint.model_dump(mode="json", exclude=_NOT_FOR_STAFF),
-                   next_statuses=sorted(TRANSITIONS[complaint.status]))
+                   next_statuses=sorted(TRANSITIONS[complaint.status]),
+                   attachment_scans=scans or {})
+
+
+class AttachmentLink(BaseModel):
+    """A link to one attachment that works for a minute."""
+
+    url: str
+    name: str
+
+
+class AttachmentNotOfferedError(Exception):
+    """The attachment was not found clean by the malware scan (yet): nobody may open it."""
+
+    def __init__(self, scan: ScanResult) -> None:
+        super().__init__(scan)
+        self.scan = scan
 
 
 def dossier(user: StaffUser, reference: str,
@@ -194,7 +214,30 @@ def dossier(user: StaffUser, reference: str,
     log_access(deps, user, "dossier_read", reference, "allowed" if complaint else "not_found")
     if complaint is None:
         raise ComplaintNotFoundError(reference)
-    return Dossier.of(complaint)
+    return Dossier.of(complaint, {attachment.id: deps.uploads.scan(attachment.key)
+                                  for attachment in complaint.attachments})
+
+
+def open_attachment(user: StaffUser, reference: str, attachment_id: str,
+                    deps: Dependencies | None = None) -> AttachmentLink:
+    """A short-lived link to one attachment of a complaint, once the malware scan found it
+    clean; each opening is an access-log entry naming the file's id."""
+    deps = deps or get_dependencies()
+    require_role(deps, user, OFFICERS, "attachment_open", reference)
+    complaint = deps.repository.get(reference) if is_reference(reference) else None
+    attachment = next((found for found in complaint.attachments if found.id == attachment_id),
+                      None) if complaint else None
+    if complaint is None or attachment is None:
+        log_access(deps, user, "attachment_open", reference, "not_found", attachment_id)
+        raise ComplaintNotFoundError(reference)
+    scan = deps.uploads.scan(attachment.key)
+    if scan != "clean":
+        log_access(deps, user, "attachment_open", reference, "refused", attachment_id)
+        raise AttachmentNotOfferedError(scan)
+    log_access(deps, user, "attachment_open", reference, "allowed", attachment_id)
+    return AttachmentLink(url=deps.uploads.link(attachment.key, attachment.name,
+                                                attachment.content_type),
+                          name=attachment.name)
 
 
 def act(user: StaffUser, reference: str, action: StaffAction,

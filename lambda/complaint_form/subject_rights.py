@@ -141,9 +141,9 @@ def correct_contact(user: StaffUser, reference: str, correction: ContactCorrecti
 
 def erase(user: StaffUser, reference: str, request: ErasureRequest,
           deps: Dependencies | None = None) -> Dossier:
-    """Erase what the complainant typed and what identifies them; the case (kenmerk,
-    provider, dates, status, deadlines) stays until its retention ends, as the law may
-    require. The reason is in the history."""
+    """Erase what the complainant typed and what identifies them, and the files they sent;
+    the case (kenmerk, provider, dates, status, deadlines) stays until its retention ends, as
+    the law may require. The reason is in the history."""
     deps = deps or get_dependencies()
     complaint = _complaint(deps, user, "erasure", reference)
     now = deps.clock()
@@ -159,9 +159,12 @@ def erase(user: StaffUser, reference: str, request: ErasureRequest,
         if complaint.extension else None
     changed = complaint.model_copy(update={
         "complainant": person, "complaint": details, "history": history,
-        "extension": extension, "copy_link": None, "erased_at": now})
+        "extension": extension, "copy_link": None, "erased_at": now, "attachments": []})
+    # The files go first: should saving fail, the erasure is done again, and no file of
+    # the person stays behind in the meantime.
+    deps.uploads.delete([attachment.key for attachment in complaint.attachments])
     # An e-mail to the erased address is not sent; SES's error texts may name the address.
     return _save(deps, user, "erasure", changed, request.version,
                  {"complainant", "complaint", "history", "extension", "copy_link",
-                  "erased_at"},
+                  "erased_at", "attachments"},
                  give_up=_unsent(complaint, TO_COMPLAINANT), forget_errors=True)

@@ -267,8 +267,11 @@ def test_site_is_private_behind_cloudfront_with_security_headers(stack: dict[str
     assert security["ContentTypeOptions"]["Override"] is True
     assert security["ReferrerPolicy"]["ReferrerPolicy"] == "strict-origin-when-cross-origin"
     csp = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
-    assert "form-action 'self';" in csp
-    assert "connect-src 'self' https://cognito-idp.${AWS::Region}.amazonaws.com;" in csp
+    # (pages post to the site's own API, and files to the attachments bucket)
+    bucket = "https://${AttachmentsBucket.RegionalDomainName}"
+    assert f"form-action 'self' {bucket};" in csp
+    assert (f"connect-src 'self' https://cognito-idp.${{AWS::Region}}.amazonaws.com {bucket};"
+            in csp)
     assert "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
 
 
@@ -334,7 +337,8 @@ def test_staff_routes_need_a_token_of_the_staff_pool_and_a_role_of_their_own(
                           "/api/staff/klachten/{reference}/toegang", "/api/staff/export",
                           "/api/staff/jaarcijfers", "/api/staff/klachten/{reference}/inzage",
                           "/api/staff/klachten/{reference}/verbetering",
-                          "/api/staff/klachten/{reference}/wissen"}
+                          "/api/staff/klachten/{reference}/wissen",
+                          "/api/staff/klachten/{reference}/bijlagen/{attachment_id}"}
     # THEN each needs the JWT authorizer of the staff user pool (issuer) and its client
     # (audience); the public routes need none
     authorizer = api["Body"]["components"]["securitySchemes"]["StaffSignIn"][

@@ -24,7 +24,9 @@
                  extension: "Termijn verlengd", correction: "Gegevens verbeterd",
                  erasure: "Gegevens gewist"};
   var EMAILS = {confirmation: "Ontvangstbevestiging", notification: "Melding aan ons",
-                copy: "Kopie van de klacht"};
+                copy: "Kopie van de klacht", status_link: "Link naar de statuspagina"};
+  var SCANS = {pending: "wordt nog op virussen gecontroleerd", infected: "virus gevonden",
+               failed: "kon niet op virussen worden gecontroleerd"};
   var SENDING = {pending: "wacht op een nieuwe poging", sending: "wordt verstuurd",
                  sent: "verstuurd", failed: "niet verstuurd"};
   var DELIVERY = {delivered: "afgeleverd", bounced: "niet afgeleverd",
@@ -34,7 +36,8 @@
                 dossier_change: "dossier gewijzigd", access_log_read: "toegang bekeken",
                 subject_access: "inzage gegeven", correction: "gegevens verbeterd",
                 erasure: "gegevens gewist", export: "in een export gezet",
-                retention_delete: "verwijderd na de bewaartermijn"};
+                retention_delete: "verwijderd na de bewaartermijn",
+                status_view: "statuspagina bekeken", attachment_open: "bestand geopend"};
   var OUTCOMES = {allowed: "toegestaan", refused: "geweigerd", not_found: "niet gevonden",
                   conflict: "tegelijk gewijzigd", deleted: "verwijderd"};
   // A session ends after a quarter of an hour without a key or a click (and the token
@@ -150,7 +153,8 @@
     sessionStorage.removeItem("kp-staff-token");
     // Nothing of a complaint stays in the page once signed out.
     ["[data-kp-rows]", "[data-kp-facts]", "[data-kp-description]", "[data-kp-outcome]",
-     "[data-kp-history]", "[data-kp-emails]", "[data-kp-access-list]"].forEach(function (s) {
+     "[data-kp-attachments]", "[data-kp-history]", "[data-kp-emails]",
+     "[data-kp-access-list]"].forEach(function (s) {
       $(s).textContent = "";
     });
     show("signin");
@@ -340,6 +344,7 @@
     fact(facts, "Toegewezen aan", complaint.assigned_to || "niemand");
     $("[data-kp-description]").textContent = complaint.complaint.description;
     $("[data-kp-outcome]").textContent = complaint.complaint.desired_outcome;
+    showAttachments(complaint, data.attachment_scans);
     var select = $("[data-kp-next-status]");
     select.textContent = "";
     data.next_statuses.forEach(function (status) {
@@ -362,6 +367,37 @@
     });
     $("[data-kp-access-list]").textContent = "";
     show("dossier");
+  }
+
+  // Each file with a button that opens it (a link that works for a minute), once the
+  // malware scan found it clean; else what the scan said.
+  function showAttachments(complaint, scans) {
+    var list = $("[data-kp-attachments]");
+    list.textContent = "";
+    if (!complaint.attachments.length) {
+      list.appendChild(element("li", "geen"));
+    }
+    complaint.attachments.forEach(function (attachment) {
+      var item = element("li", attachment.name + " (" +
+        Math.max(1, Math.round(attachment.size / 1024)) + " kB) ");
+      if (scans[attachment.id] === "clean") {
+        var open = element("button", "Openen");
+        open.type = "button";
+        open.className = "md-button";
+        open.setAttribute("aria-label", "Open " + attachment.name);
+        open.addEventListener("click", function () {
+          notice("");
+          api("/klachten/" + encodeURIComponent(complaint.reference) + "/bijlagen/" +
+              encodeURIComponent(attachment.id)).then(function (link) {
+            window.location.assign(link.url);
+          }).catch(function (error) { notice(error.message); });
+        });
+        item.appendChild(open);
+      } else {
+        item.appendChild(element("span", SCANS[scans[attachment.id]] || ""));
+      }
+      list.appendChild(item);
+    });
   }
 
   function openDossier(reference) {

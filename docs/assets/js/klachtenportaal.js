@@ -237,6 +237,108 @@
     }
   }
 
+  /* Attachments: each chosen file goes straight to S3 with a presigned POST the API hands
+     out; the form then names the uploaded files by id. Without script, files are added
+     after sending. */
+  var UPLOAD_URL = "/api/klachten/bijlagen";
+  var MAX_FILES = 5;
+  var TYPES = { pdf: "application/pdf", jpg: "image/jpeg", jpeg: "image/jpeg",
+    png: "image/png", heic: "image/heic", heif: "image/heic", txt: "text/plain",
+    docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" };
+
+  function typeOf(file) {
+    var extension = file.name.split(".").pop().toLowerCase();
+    return TYPES[extension] || file.type || "application/octet-stream";
+  }
+
+  function setUpAttachments(form, idField) {
+    var field = form.querySelector("[data-kp-attachments]");
+    var files = [];
+    var busy = 0;
+    if (!field || !window.FormData) {
+      return { files: files, busy: function () { return 0; } };
+    }
+    var input = field.querySelector("input[type=file]");
+    var list = field.querySelector("[data-kp-file-list]");
+    var status = field.querySelector("[data-kp-file-status]");
+    field.hidden = false;
+    form.querySelector("[data-kp-attachments-later]").hidden = true;
+
+    function say(message) {
+      status.textContent = message;
+    }
+
+    function row(file) {
+      var item = document.createElement("li");
+      item.appendChild(text("span", file.name));
+      var state = text("span", " wordt toegevoegd...", "kp-files__state");
+      item.appendChild(state);
+      list.appendChild(item);
+      return { item: item, state: state };
+    }
+
+    function refused(entry, message) {
+      entry.item.classList.add("kp-files__refused");
+      entry.state.textContent = " " + message;
+      say(message);
+    }
+
+    function added(entry, upload) {
+      entry.state.textContent = " toegevoegd ";
+      var remove = text("button", "Verwijderen", "kp-link-button");
+      remove.type = "button";
+      remove.appendChild(text("span", " " + upload.name, "kp-visually-hidden"));
+      remove.addEventListener("click", function () {
+        files.splice(files.indexOf(upload), 1);
+        entry.item.remove();
+        say(upload.name + " is verwijderd.");
+        input.focus();
+      });
+      entry.item.appendChild(remove);
+      files.push(upload);
+      say(upload.name + " is toegevoegd.");
+    }
+
+    function upload(file) {
+      var entry = row(file);
+      if (files.length + busy >= MAX_FILES) {
+        refused(entry, "Je kunt hoogstens 5 bestanden meesturen.");
+        return;
+      }
+      busy += 1;
+      post(UPLOAD_URL, { submission_id: idField.value, name: file.name,
+        content_type: typeOf(file), size: file.size }).then(function (result) {
+        if (result.status !== 201) {
+          refused(entry, (result.data.errors && result.data.errors.attachments) ||
+            result.data.message || "Dit bestand kunnen we nu niet toevoegen.");
+          return null;
+        }
+        var data = new FormData();
+        Object.keys(result.data.fields).forEach(function (name) {
+          data.append(name, result.data.fields[name]);
+        });
+        data.append("file", file);
+        return fetch(result.data.url, { method: "POST", body: data }).then(function (sent) {
+          if (sent.ok) {
+            added(entry, { id: result.data.id, name: file.name });
+          } else {
+            refused(entry, "Dit bestand kunnen we niet aannemen. Is het groter dan 10 MB?");
+          }
+        });
+      }).catch(function () {
+        refused(entry, "Het toevoegen lukte niet. Controleer je internet en probeer het opnieuw.");
+      }).then(function () {
+        busy -= 1;
+      });
+    }
+
+    input.addEventListener("change", function () {
+      Array.prototype.forEach.call(input.files, upload);
+      input.value = "";
+    });
+    return { files: files, busy: function () { return busy; } };
+  }
+
   function setUpForm(root) {
     var form = root.querySelector("[data-kp-complaint-form]");
     if (!form || !window.fetch) {
@@ -249,6 +351,7 @@
     }
     form.querySelector("[data-kp-started-at]").value = String(Date.now());
     setUpConditional(form);
+    var attachments = setUpAttachments(form, idField);
     var sending = false;
 
     function backToForm() {
@@ -269,23 +372,31 @@
       }
     }
 
-    /* One request at a time; the buttons say so while it runs. */
+    /* One request at a time; the buttons say so while it runs. Only a failed connection
+       is "no connection": an answer is handled apart. */
     function send(button, url, handle) {
       if (sending) {
+        return;
+      }
+      if (attachments.busy()) {
+        showNotice(root, "Wacht even: je bestanden worden nog toegevoegd.");
         return;
       }
       sending = true;
       button.disabled = true;
       clearErrors(form);
       root.querySelector("[data-kp-notice]").hidden = true;
-      post(url, formBody(form)).then(handle).catch(function () {
+      var body = formBody(form);
+      body.attachments = attachments.files;
+      function done() {
+        sending = false;
+        button.disabled = false;
+      }
+      post(url, body).then(handle, function () {
         backToForm();
         showNotice(root, "Er is geen verbinding. Je antwoorden staan er nog. " +
           "Controleer je internet en probeer het opnieuw.");
-      }).then(function () {
-        sending = false;
-        button.disabled = false;
-      });
+      }).then(done, done);
     }
 
     root.querySelector("[data-kp-error-summary]").addEventListener("click", function (event) {
