@@ -164,8 +164,8 @@ class Handler(SimpleHTTPRequestHandler):
                         b'{"message": "Het verzoek is te groot."}')
             return
         body = self.rfile.read(length) if length else b""
-        if self.command == "POST" and not self.post_limit.allow(self.client_address[0],
-                                                                  time.monotonic()):
+        counted = self.command == "POST" and self.path.split("?")[0] not in edge.POSTS_NOT_COUNTED
+        if counted and not self.post_limit.allow(self.client_address[0], time.monotonic()):
             self._too_many_posts()
             return
         # As CloudFront does: the origin secret replaces any header of that name.

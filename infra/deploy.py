@@ -286,7 +286,8 @@ class Deployer:
         report.stack_updated = self.deploy_stack(bucket, parameters)
         report.outputs = outputs = self.stack_outputs()
         report.complaints_upgraded = ComplaintRepository(
-            outputs["ComplaintsTableName"], self.clients.dynamodb).upgrade_stored()
+            outputs["ComplaintsTableName"], self.clients.dynamodb).upgrade_stored(
+                self.env.retention_days)
         report.uploaded, report.deleted = self.sync_site(site_dir, outputs["SiteBucketName"])
         if "DistributionId" in outputs and (report.uploaded or report.deleted):
             report.invalidated = self.invalidate(outputs["DistributionId"],

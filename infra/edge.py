@@ -8,16 +8,20 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from klachtenportaal import CHANGE_PATH, CHECK_PATH, UPLOAD_PATH
 from klachtenportaal.formatting import format_phone
 
 if TYPE_CHECKING:
     from klachtenportaal.registry import Portal
 
 TEMPLATE = Path(__file__).resolve().parent / "edge.yaml"
-# Posts to the API one client IP may make per window: more than a person sends (answers
-# checked, a few corrected and checked again, the complaint sent, a copy link), fewer than
-# anyone mailing strangers needs (whose every mail also needs a post of its own).
-POSTS_PER_IP = 20
+# Posts to the API one client IP may make per window: more than a person sends (a complaint,
+# a form again after an error, a copy link, a status link), fewer than anyone mailing
+# strangers needs.
+POSTS_PER_IP = 10
+# Posts that store and send nothing are not counted: checking answers, the form again to
+# change one, asking where to upload a file. The limit on all requests holds them.
+POSTS_NOT_COUNTED = (CHECK_PATH, CHANGE_PATH, UPLOAD_PATH)
 POSTS_WINDOW_SECONDS = 300
 # Requests of any kind to the API per IP and window: pages and posts of many people behind
 # one address, and never enough to use up the API's shared throttle.

@@ -75,7 +75,6 @@ from complaint_form.service import (
     presign_upload,
     request_status_link,
     send_copy,
-    status_page_open_until,
     submit_complaint,
     view_status,
 )
@@ -178,7 +177,10 @@ def post_upload(request: UploadRequest) -> Response[str]:
 def post_change() -> Response[str]:
     if not _is_form_post():
         raise UnsupportedContentTypeError
-    page = get_dependencies().pages.form_again(_form_values(), {})
+    # Without its id, the answers get a new one at the next check, from what they then are:
+    # changed after a send, they are a complaint of their own, not a repeat of that one.
+    values = {name: value for name, value in _form_values().items() if name != "submission_id"}
+    page = get_dependencies().pages.form_again(values, {})
     if page is None:
         raise SubmissionInvalidError({"provider": messages.invalid("provider")})
     return _page(page)
@@ -262,9 +264,9 @@ def post_copy(reference: str, secret: str) -> Response[str]:
              s410="The complaint was closed longer ago than the page stays open"))
 def get_status(reference: str, secret: str) -> Response[str]:
     event = app.current_event
-    complaint = view_status(reference, secret,
-                            viewer_ip(event.headers, event.request_context.http.source_ip))
-    return _page(get_dependencies().pages.status(complaint, status_page_open_until(complaint)))
+    view = view_status(reference, secret,
+                       viewer_ip(event.headers, event.request_context.http.source_ip))
+    return _page(get_dependencies().pages.status(view))
 
 
 STATUS_LINK_ASKED = ("Als het kenmerk en het e-mailadres bij elkaar horen, sturen we je binnen "

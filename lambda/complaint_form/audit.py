@@ -4,7 +4,9 @@ what outcome. Append-only: the staff and public functions may only put entries
 complainant's own look at their status page.
 
 Keys: pk `KLACHT#<reference>` (or `ZOEKEN` for a search that names none), sk
-`<time>#<entry id>`, so one complaint's entries come back in order.
+`<time>#<entry id>`, so one complaint's entries come back in order. The complainant's own
+looks are under `KLAGER#<reference>`: the public function's role may add entries there only,
+so it cannot write one in a staff member's name.
 """
 
 from __future__ import annotations
@@ -52,8 +54,15 @@ def table_definition(table_name: str) -> dict[str, Any]:
                           {"AttributeName": "sk", "KeyType": "RANGE"}]}
 
 
-def _partition(reference: str | None) -> str:
-    return f"KLACHT#{reference}" if reference else "ZOEKEN"
+# Events of the complainant's own, logged by the public function.
+COMPLAINANT_EVENTS = frozenset({"status_view"})
+COMPLAINANT_PARTITION = "KLAGER#"
+
+
+def _partition(entry: AccessEntry) -> str:
+    if entry.event in COMPLAINANT_EVENTS:
+        return f"{COMPLAINANT_PARTITION}{entry.reference}"
+    return f"KLACHT#{entry.reference}" if entry.reference else "ZOEKEN"
 
 
 class AccessLog:
@@ -70,7 +79,7 @@ class AccessLog:
     def put(self, entry: AccessEntry) -> PutTypeDef:
         """The put of one entry (PutItem's arguments, and a transaction's Put): it never
         replaces one (a new id each time, and a condition)."""
-        item = {"pk": {"S": _partition(entry.reference)},
+        item = {"pk": {"S": _partition(entry)},
                 "sk": {"S": f"{entry.at.isoformat()}#{uuid.uuid4()}"},
                 **{name: {"S": str(value)} for name, value
                    in entry.model_dump(mode="json").items() if value is not None}}
@@ -85,17 +94,18 @@ class AccessLog:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
     def of(self, reference: str) -> list[AccessEntry]:
-        """Every entry about one complaint, oldest first."""
+        """Every entry about one complaint, staff's and the complainant's, oldest first."""
         paginator = self.client.get_paginator("query")
         entries = []
         try:
-            for page in paginator.paginate(
-                    TableName=self.table_name, KeyConditionExpression="pk = :pk",
-                    ExpressionAttributeValues={":pk": {"S": _partition(reference)}}):
-                entries += [AccessEntry.model_validate(
-                    {name: value["S"] for name, value in item.items()
-                     if name not in ("pk", "sk")} | {"reference": reference})
-                    for item in page["Items"]]
+            for partition in (f"KLACHT#{reference}", f"{COMPLAINANT_PARTITION}{reference}"):
+                for page in paginator.paginate(
+                        TableName=self.table_name, KeyConditionExpression="pk = :pk",
+                        ExpressionAttributeValues={":pk": {"S": partition}}):
+                    entries += [AccessEntry.model_validate(
+                        {name: value["S"] for name, value in item.items()
+                         if name not in ("pk", "sk")} | {"reference": reference})
+                        for item in page["Items"]]
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
-        return entries
+        return sorted(entries, key=lambda entry: entry.at)

@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from complaint_form.models import (
     CLOSED,
-    FIRST_EMAILS,
+    EMAIL_KINDS,
     OPEN,
     TO_COMPLAINANT,
     Attachment,
@@ -188,6 +188,20 @@ def _email_digest(secret: str | None, address: str) -> str | None:
     if secret is None:
         return None
     return hashlib.sha256(f"{secret}:{address.strip().lower()}".encode()).hexdigest()
+
+
+def _closed_at(complaint: StoredComplaint, retention_days: int) -> datetime | None:
+    """When a complaint stored before `closed_at` was closed: its last status change, or,
+    without one in its history, the end of its retention less the retention period (set
+    when it was closed); as a last resort, when it was received."""
+    if complaint.status not in CLOSED:
+        return None
+    closings = [entry.at for entry in complaint.history if entry.action == "status"]
+    if closings:
+        return closings[-1]
+    if complaint.retention_ends is None:
+        return complaint.received_at
+    return datetime.fromtimestamp(complaint.retention_ends - retention_days * 86_400, UTC)
 
 
 def _attachment_bytes(complaint: StoredComplaint) -> int:
@@ -585,11 +599,12 @@ class ComplaintRepository:
     def leave_retry_index(self, reference: str) -> None:
         """Out of the retry index, if every e-mail is settled (sent or given up): checked in
         the same write, so an e-mail another worker has just left pending keeps it in."""
-        names = {"#s": "status", "#copy": "copy",
-                 **{f"#k{index}": kind for index, kind in enumerate(FIRST_EMAILS)}}
-        condition = " AND ".join([
-            *(f"emails.#k{index}.#s IN (:sent, :failed)" for index in range(len(FIRST_EMAILS))),
-            "(attribute_not_exists(emails.#copy) OR emails.#copy.#s IN (:sent, :failed))"])
+        # Every kind: the first e-mails are always there, the copy and the status link
+        # only once asked for.
+        names = {"#s": "status", **{f"#k{index}": kind for index, kind in enumerate(EMAIL_KINDS)}}
+        condition = " AND ".join(
+            f"(attribute_not_exists(emails.#k{index}) OR emails.#k{index}.#s IN (:sent, :failed))"
+            for index in range(len(EMAIL_KINDS)))
         try:
             self.client.update_item(
                 TableName=self.table_name, Key=_key(reference),
@@ -739,12 +754,13 @@ class ComplaintRepository:
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
 
-    def upgrade_stored(self) -> int:
+    def upgrade_stored(self, retention_days: int) -> int:
         """Bring complaints stored by earlier versions up to this one (`infra.deploy` runs it
         after each stack update): the inbox's map, `retention_ends` in place of the TTL's
         `expires_at` (a TTL deletion would not be in the access log), a version, and what
         the status page reads (its secret, when it was closed, the extended deadline). A
-        complaint changed meanwhile is left for the next run. How many it upgraded."""
+        complaint changed meanwhile is left for the next run. `retention_days`: the
+        retention the complaints were closed with. How many it upgraded."""
         upgraded = 0
         outdated = ("begins_with(pk, :complaint) AND (attribute_not_exists(inbox) OR "
                     "attribute_exists(expires_at) OR attribute_not_exists(version) OR "
@@ -754,21 +770,20 @@ class ComplaintRepository:
                     TableName=self.table_name, FilterExpression=outdated,
                     ExpressionAttributeValues={":complaint": {"S": "KLACHT#"}}):
                 for item in page.get("Items", []):
-                    upgraded += self._upgrade(item)
+                    upgraded += self._upgrade(item, retention_days)
         except ClientError as exc:
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
         return upgraded
 
-    def _upgrade(self, item: dict[str, Any]) -> int:
+    def _upgrade(self, item: dict[str, Any], retention_days: int) -> int:
         data = _plain(item)
         complaint = StoredComplaint.model_validate(
             data | {"retention_ends": data.get("retention_ends") or data.get("expires_at")})
         if complaint.status_secret is None:
             # The status page came later: its link, and what it shows of staff changes.
-            closings = [entry.at for entry in complaint.history if entry.action == "status"]
             complaint = complaint.model_copy(update={
                 "status_secret": new_secret(),
-                "closed_at": closings[-1] if complaint.status in CLOSED and closings else None,
+                "closed_at": _closed_at(complaint, retention_days),
                 "judgement_extended_to": complaint.extension.until if complaint.extension
                 else None})
         put: dict[str, Any] = {"TableName": self.table_name, "Item": _to_item(complaint),

@@ -4,13 +4,12 @@ check are also what the page's script shows."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from complaint_form.models import ComplaintOutline, ComplaintRequest
 
 if TYPE_CHECKING:
-    from complaint_form.service import Confirmation
+    from complaint_form.service import Confirmation, StatusView
 from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, PROVIDERS_DIR, STATUS_LINK_PATH
 from klachtenportaal.formatting import template_environment
 from klachtenportaal.registry import Provider, Registry
@@ -60,10 +59,10 @@ class HtmlPages:
         must not: mail scanners open links), or what became of the copy."""
         return self._render("copy_page.html", complaint=complaint, action=action)
 
-    def status(self, complaint: ComplaintOutline, open_until: date | None) -> str:
+    def status(self, view: StatusView) -> str:
         """The complainant's status page: where the complaint stands, its deadlines and the
-        next step; `open_until`: its last day, once the complaint is closed."""
-        return self._render("status_page.html", complaint=complaint, open_until=open_until)
+        next step."""
+        return self._render("status_page.html", view=view, complaint=view.complaint)
 
     def status_link_form(self, values: dict[str, str], errors: dict[str, str]) -> str:
         """The form that asks for the status link again, with what was typed and errors."""

@@ -42,6 +42,7 @@ from complaint_form.intake import (
 )
 from complaint_form.models import (
     AMSTERDAM,
+    CLOSED,
     FIRST_EMAILS,
     STATUS_PAGE_DAYS_AFTER_CLOSING,
     TO_COMPLAINANT,
@@ -317,11 +318,23 @@ def _status_page_open(complaint: ComplaintOutline, today: date) -> bool:
     return open_until is None or today <= open_until
 
 
+@dataclass(frozen=True)
+class StatusView:
+    """What the complainant's status page says, decided here so that each statement holds
+    for this complaint: a deadline only while it can still be met, a body by its name."""
+
+    complaint: ComplaintOutline
+    open_until: date | None  # the page's last day, once the complaint is closed
+    contact_due: bool  # no contact yet, and the complaint is open
+    judgement_due: bool  # the provider's judgement is still to come within its term
+    commission: str | None  # the body the regime's route ends at, by its registry name
+
+
 def view_status(reference: str, secret: str, viewer_ip: str,
-                deps: Dependencies | None = None) -> ComplaintOutline:
-    """The complaint whose status page this is, once its viewing is in the access log as
-    the complainant's own (the link reached only their address); StatusPageClosedError
-    past the days after closing that the page stays open."""
+                deps: Dependencies | None = None) -> StatusView:
+    """The status page of a complaint, once its viewing is in the access log as the
+    complainant's own (the link reached only their address); StatusPageClosedError past the
+    days after closing that the page stays open."""
     from complaint_form.audit import AccessEntry
 
     deps = deps or get_dependencies()
@@ -336,7 +349,15 @@ def view_status(reference: str, secret: str, viewer_ip: str,
         event="status_view", at=now, reference=reference, user_id="klager",
         user="klager (link naar de statuspagina)", role="klager", source_ip=viewer_ip,
         outcome="allowed"))
-    return complaint
+    open_complaint = complaint.status not in CLOSED
+    final_body = (complaint.regeling or {}).get("final_body") or {}
+    commission = deps.registry.portal.commissions.get(final_body.get("commission", ""))
+    return StatusView(
+        complaint=complaint, open_until=status_page_open_until(complaint),
+        contact_due=open_complaint and complaint.contact_made_at is None,
+        judgement_due=(open_complaint and complaint.judgement_due is not None
+                       and complaint.judgement_on is None),
+        commission=commission.name if commission else None)
 
 
 def request_status_link(request: StatusLinkRequest, deps: Dependencies | None = None) -> None:

@@ -116,7 +116,7 @@ def test_check_answers_change_shows_the_form_again_with_what_was_typed(aws: Sett
     assert f'action="{CHECK}"' in form["body"]
     assert "data-kp-error-summary hidden" in form["body"]
     assert "kp-field--error" not in form["body"]
-    assert fields["submission_id"] in form["body"], "the id stays with the form"
+    assert fields["submission_id"] not in form["body"], "changed answers get an id of their own"
     assert stored_items(aws.table_name) == []
 
 

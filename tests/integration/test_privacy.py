@@ -6,7 +6,7 @@ import io
 import json
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -167,7 +167,8 @@ def test_upgrade_brings_complaints_stored_before_today_to_the_inbox_and_retentio
                                                   ":a": {"S": "afgehandeld"},
                                                   ":h": {"L": [closing]}})
     # WHEN the deploy's upgrade runs, twice
-    upgraded = deps.repository.upgrade_stored(), deps.repository.upgrade_stored()
+    upgraded = (deps.repository.upgrade_stored(deps.settings.retention_days),
+                deps.repository.upgrade_stored(deps.settings.retention_days))
     # THEN it upgraded the complaint once: the TTL no longer holds it, the retention job does
     assert upgraded == (1, 0)
     [item] = stored_items(deps.settings.table_name)
@@ -179,3 +180,26 @@ def test_upgrade_brings_complaints_stored_before_today_to_the_inbox_and_retentio
     # AND the inbox lists it again
     entries, _ = deps.repository.by_status("afgehandeld", 50)
     assert [entry.reference for entry in entries] == [reference]
+
+
+def test_upgrade_dates_a_closing_without_history_from_its_retention(
+        deps: Dependencies) -> None:
+    # GIVEN a complaint an earlier version closed with no status change in its history,
+    # its retention ending 730 days after 1 December 2026
+    answer = invoke(json_event(complaint_body()))
+    reference = json.loads(answer["body"])["reference"]
+    ends = int(datetime(2026, 12, 1, 10, 0, tzinfo=UTC).timestamp()) + 730 * 86_400
+    boto3.client("dynamodb", region_name="eu-west-1").update_item(
+        TableName=deps.settings.table_name,
+        Key={"pk": {"S": f"KLACHT#{reference}"}, "sk": {"S": "KLACHT"}},
+        UpdateExpression="SET #st = :a, gsi2pk = :s, retention_ends = :e "
+                         "REMOVE status_secret, closed_at",
+        ExpressionAttributeNames={"#st": "status"},
+        ExpressionAttributeValues={":a": {"S": "ingetrokken"},
+                                   ":s": {"S": "STATUS#ingetrokken"},
+                                   ":e": {"N": str(ends)}})
+    # WHEN the deploy's upgrade runs
+    deps.repository.upgrade_stored(730)
+    # THEN it was closed the retention period before its retention ends
+    [item] = stored_items(deps.settings.table_name)
+    assert item["closed_at"] == "2026-12-01T10:00:00Z"

@@ -172,3 +172,83 @@ def at(path: str, event: dict[str, Any]) -> dict[str, Any]:
 
 def json_event_to(path: str, body: dict[str, Any]) -> dict[str, Any]:
     return at(path, json_event(body))
+
+
+def test_status_link_asked_while_the_retry_runs_stays_in_the_retry_index(
+        deps: Dependencies) -> None:
+    # GIVEN a complaint whose e-mails all went out, as the retry saw it a moment ago
+    item = submit(deps)
+    # WHEN the link is asked for, and then the retry, done with what it saw, takes the
+    # complaint out of its index
+    invoke(json_event_to(STATUS_LINK, {"reference": item["reference"],
+                                       "email": "sanne@example.nl"}))
+    deps.repository.leave_retry_index(item["reference"])
+    # THEN the complaint stays in the index, and the next run sends the link
+    [stored] = stored_items(deps.settings.table_name)
+    assert "email_pending" in stored
+    assert retry_pending_emails() == 1
+
+
+@pytest.mark.parametrize(("steps", "shown", "not_shown"), [
+    # withdrawn before any contact: no contact deadline, no judgement deadline
+    ([{"action": "status", "status": "ingetrokken"}],
+     ["Je klacht is ingetrokken op maandag 23 november 2026"],
+     ["nemen we contact met je op", "een onderbouwd oordeel"]),
+    # before the Wkkgz's geschilleninstantie: named as the registry names it
+    ([{"action": "status", "status": "in_behandeling"},
+      {"action": "status", "status": "voorgelegd_aan_commissie"}],
+     ["ligt nu bij Geschillencommissie KPZ", "Wacht op bericht van Geschillencommissie KPZ"],
+     ["commissie van je klachtenregeling"]),
+    # the judgement given: its date, no longer a deadline
+    ([{"action": "judgement", "given_on": "2026-11-23"}],
+     ["Dragon Coaching gaf een oordeel op maandag 23 november 2026"],
+     ["geeft uiterlijk"]),
+])
+def test_status_page_says_only_what_holds_for_the_complaint(
+        deps: Dependencies, steps: list[dict[str, Any]], shown: list[str],
+        not_shown: list[str]) -> None:
+    # GIVEN a Wkkgz complaint staff took these steps with
+    item = submit(deps)
+    for version, step in enumerate(steps, start=1):
+        act(item["reference"], version, **step)
+    # WHEN the complainant opens the page
+    page = open_page(status_path(item))["body"]
+    # THEN it says what holds, and nothing that no longer does
+    for text in shown:
+        assert text in page, text
+    for text in not_shown:
+        assert text not in page, text
+
+
+def test_status_link_follows_a_corrected_address(deps: Dependencies) -> None:
+    # GIVEN a complaint whose address a beheerder corrected
+    item = submit(deps)
+    answer = invoke_staff(staff_event(f"/api/staff/klachten/{item['reference']}/verbetering",
+                                      groups="[beheerder]",
+                                      body={"version": 1, "email": "sanne.nieuw@example.nl"}))
+    assert answer["statusCode"] == 200, answer["body"]
+    # WHEN the link is asked for with the old address, then the new one
+    for address in ("sanne@example.nl", "sanne.nieuw@example.nl"):
+        invoke(json_event_to(STATUS_LINK, {"reference": item["reference"], "email": address}))
+    # THEN it goes to the new address only
+    assert retry_pending_emails() == 1
+    assert sent_emails()[-1].to == ["sanne.nieuw@example.nl"]
+
+
+def test_status_link_can_be_asked_again_after_ten_minutes_but_not_once_the_page_closed(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    item = submit(deps)
+    asked = {"reference": item["reference"], "email": "sanne@example.nl"}
+    invoke(json_event_to(STATUS_LINK, asked))
+    assert retry_pending_emails() == 1
+    # WHEN asked again ten minutes later THEN it goes out again
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(minutes=11))
+    invoke(json_event_to(STATUS_LINK, asked))
+    assert retry_pending_emails() == 1
+    # WHEN the complaint was closed, and asked again more than 30 days later
+    act(item["reference"], 1, action="status", status="ingetrokken")
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=32))
+    answer = invoke(json_event_to(STATUS_LINK, asked))
+    # THEN the answer is the same, and nothing is sent: the link would not work
+    assert SAME_ANSWER in json.loads(answer["body"])["message"]
+    assert retry_pending_emails() == 0

@@ -170,6 +170,11 @@ def test_edge_web_acl_counts_posts_per_ip_once_and_answers_each_kind_of_post() -
     assert rate["EvaluationWindowSec"] == {"Ref": "PostsWindowSeconds"}
     assert counting["Action"] == {"Count": {}}
     [label] = counting["RuleLabels"]
+    # AND the posts that store and send nothing are not counted: the ones the code names
+    *_, uncounted = rate["ScopeDownStatement"]["AndStatement"]["Statements"]
+    paths = [match["ByteMatchStatement"]["SearchString"] for match
+             in uncounted["NotStatement"]["Statement"]["OrStatement"]["Statements"]]
+    assert paths == list(edge.POSTS_NOT_COUNTED)
     # AND those are blocked with a 429 each kind of client can show, JSON ones first
     for name, body in (("too-many-posts-json", "too-many-posts-json"),
                        ("too-many-posts-form", "too-many-posts-html")):
@@ -361,6 +366,8 @@ def test_staff_routes_need_a_token_of_the_staff_pool_and_a_role_of_their_own(
 
 
 def test_access_log_is_append_only_for_the_roles_that_write_it(stack: dict[str, Any]) -> None:
+    from complaint_form.audit import COMPLAINANT_PARTITION
+
     # GIVEN every role in the stack
     for name, role in resources_of(stack, "AWS::IAM::Role").items():
         statements = [s for p in role.get("Policies", [])
@@ -378,6 +385,11 @@ def test_access_log_is_append_only_for_the_roles_that_write_it(stack: dict[str, 
         assert not actions or name == "StaffFunctionRole" or (
             name in ("RetentionFunctionRole", "ComplaintFunctionRole")
             and actions == {"dynamodb:PutItem"}), name
+        if name == "ComplaintFunctionRole":
+            # the internet-facing function writes in the complainant's partition only
+            [statement] = on_log
+            assert statement["Condition"] == {"ForAllValues:StringLike": {
+                "dynamodb:LeadingKeys": [f"{COMPLAINANT_PARTITION}*"]}}
     table = resources_of(stack, "AWS::DynamoDB::Table")["AccessLogTable"]
     assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert table["SSESpecification"]["KMSMasterKeyId"] == {"Ref": "DataKey"}
