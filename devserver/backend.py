@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,19 +60,26 @@ def prepare_environment(site_url: str) -> None:
     os.environ["ORIGIN_SECRET"] = secrets.token_urlsafe(32)
 
 
+@cache
+def _client(service: str, region: str) -> Any:
+    # Made once: a client reads its service's model from disk, and tests make the resources
+    # for every test afresh.
+    return boto3.client(service, region_name=region)  # type: ignore[call-overload]
+
+
 def create_aws_resources(settings: Settings) -> None:
-    """The tables and the verified sender that infra/ creates in AWS, made in moto."""
+    """The tables, the verified sender and the attachments bucket that infra/ creates in
+    AWS, made in moto."""
     region = os.environ.get("AWS_DEFAULT_REGION", "eu-west-1")
-    dynamodb = boto3.client("dynamodb", region_name=region)
+    dynamodb = _client("dynamodb", region)
     for definition in [*table_definitions(settings.table_name,
                                           settings.idempotency_table_name),
                        access_log_table(settings.access_log_table_name)]:
         dynamodb.create_table(**definition)
-    boto3.client("ses", region_name=region).verify_email_identity(
-        EmailAddress=settings.sender_email)
-    boto3.client("s3", region_name=region).create_bucket(
+    _client("ses", region).verify_email_identity(EmailAddress=settings.sender_email)
+    _client("s3", region).create_bucket(
         Bucket=settings.attachments_bucket,
-        CreateBucketConfiguration={"LocationConstraint": region})  # type: ignore[typeddict-item]
+        CreateBucketConfiguration={"LocationConstraint": region})
 
 
 class LambdaContext:
