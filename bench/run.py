@@ -765,6 +765,69 @@ def _inbox_times(complaints: int, requests: int, *, mixed: bool, status: str) ->
     return times
 
 
+def bench_upload(rounds: int = 20) -> str:
+    """An attachment of the largest size the form takes (10 MB), as the page's script sends
+    it to `make serve`: the presigned POST asked for, then the file posted with it (the dev
+    server's S3 stand-in: policy held, stored in moto, scanned); the time of both together,
+    and of the check of the answers that name it (its first bytes and scan tag read)."""
+    from complaint_form.attachments import MAX_FILE_BYTES
+    from urllib3 import encode_multipart_formdata
+
+    port = 8800 + os.getpid() % 90
+    work = Path(tempfile.mkdtemp(prefix="kp-upload-"))
+    env = {**ENV, "MIN_FILL_SECONDS": "0", "POWERTOOLS_LOG_LEVEL": "WARNING"}
+    log = (work / "server.log").open("w")
+    server = subprocess.Popen([PYTHON, "-m", "devserver", "--port", str(port), "--no-watch",
+                               "--outbox", str(work / "outbox"), "--site-dir",
+                               str(work / "site")], cwd=REPO, env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    pdf = (REPO / "tests" / "fixtures" / "files" / "brief.pdf").read_bytes()
+    content = pdf + b"%" * (MAX_FILE_BYTES - len(pdf))
+    body = json.loads((REPO / "tests" / "events" / "complaint.json").read_text())
+
+    def post(url: str, data: bytes, content_type: str) -> tuple[int, bytes]:
+        request = urllib.request.Request(url, data=data, headers={"Content-Type": content_type})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, answer.read()
+
+    uploads, checks = [], []
+    try:
+        _wait_for(base + "/_dev/klachten/")
+        for number in range(rounds + 2):
+            submission = str(uuid.uuid4())
+            started = time.perf_counter()
+            status, answer = post(base + "/api/klachten/bijlagen", json.dumps({
+                "submission_id": submission, "name": "dossier.pdf",
+                "content_type": "application/pdf", "size": len(content)}).encode(),
+                "application/json")
+            ticket = json.loads(answer)
+            data, multipart = encode_multipart_formdata(
+                [*ticket["fields"].items(), ("file", ("dossier.pdf", content))])
+            uploaded, _ = post(ticket["url"], data, multipart)
+            done = time.perf_counter()
+            checked, _ = post(base + "/api/klachten/controleren", json.dumps({
+                **body, "submission_id": submission,
+                "attachments": [{"id": ticket["id"], "name": "dossier.pdf"}]}).encode(),
+                "application/json")
+            assert (status, uploaded, checked) == (201, 204, 200), (status, uploaded, checked)
+            if number >= 2:  # the first warm the server up
+                uploads.append(done - started)
+                checks.append(time.perf_counter() - done)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+    rows = []
+    for what, times in (("presign + upload of 10 MB", uploads),
+                        ("check of the answers naming it", checks)):
+        pct = statistics.quantiles(times, n=20)
+        rows.append([what, f"{statistics.median(times) * 1000:.0f}", f"{pct[18] * 1000:.0f}"])
+    return table(f"Attachment of 10 MB through `make serve` ({rounds} rounds)",
+                 ["step", "p50 ms", "p95 ms"], rows)
+
+
 def _wait_for(url: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while True:
@@ -779,7 +842,7 @@ def _wait_for(url: str, seconds: float = 120) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--sizes", default="100,1000,5000,10000")
-    parser.add_argument("--only", default="build,rebuild,lambda,serve,inbox")
+    parser.add_argument("--only", default="build,rebuild,lambda,serve,inbox,upload")
     parser.add_argument("--submissions", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args(argv)
@@ -802,6 +865,8 @@ def main(argv: list[str] | None = None) -> int:
                     parts.append(bench_serve(args.submissions, args.clients, replay))
         if "inbox" in only:
             parts.append(bench_inbox())
+        if "upload" in only:
+            parts.append(bench_upload())
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = "\n".join(parts)
