@@ -15,6 +15,7 @@ import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -592,28 +593,43 @@ def _set_process_cores(pid: int, cores: set[int]) -> None:
             os.sched_setaffinity(int(task.name), cores)
 
 
+@contextmanager
+def _dev_server(name: str, *options: str) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+    """`make serve` in a process of its own on a free port, with its own folder: the process,
+    its address and the folder (its outbox is `outbox/`); stopped and removed afterwards."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    work = Path(tempfile.mkdtemp(prefix=f"kp-{name}-"))
+    env = {**ENV, "MIN_FILL_SECONDS": "0", "POWERTOOLS_LOG_LEVEL": "WARNING"}
+    log = (work / "server.log").open("w")
+    server = subprocess.Popen([PYTHON, "-m", "devserver", "--port", str(port), "--no-watch",
+                               "--outbox", str(work / "outbox"), "--site-dir",
+                               str(work / "site"), *options], cwd=REPO, env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base + "/_dev/klachten/")
+        yield server, base, work
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 100) -> str:
     """The local server under load, in rounds; after each round the same AWS calls are
     replayed in-process (a quarter as many). Each round's share compares two rates taken
     within seconds of each other, since this machine's speed drifts by tens of percent.
     Rounds alternate: in one the server has a core of its own, and the replay runs on that
     core; in the next the scheduler puts everything anywhere."""
-    port = 8900 + os.getpid() % 90
-    work = Path(tempfile.mkdtemp(prefix="kp-serve-"))
-    env = {**ENV, "MIN_FILL_SECONDS": "0", "POWERTOOLS_LOG_LEVEL": "WARNING"}
-    log = (work / "server.log").open("w")
-    # Every submission comes from this machine: the per-IP limit would stop the run.
-    server = subprocess.Popen([PYTHON, "-m", "devserver", "--port", str(port), "--no-watch",
-                               "--outbox", str(work / "outbox"), "--site-dir",
-                               str(work / "site"), "--posts-per-ip", str(10**9)], cwd=REPO,
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     split = _split_cores()
     every_core = os.sched_getaffinity(0)
     rates: dict[bool, list[tuple[int, float, float]]] = {True: [], False: []}
     replays = max(1, submissions // rounds // 4)
-    try:
-        _wait_for(base + "/_dev/klachten/")
+    # Every submission comes from this machine: the per-IP limit would stop the run.
+    with _dev_server("serve", "--posts-per-ip", str(10**9)) as (server, base, work):
         body = json.loads((REPO / "tests" / "events" / "complaint.json").read_text())
         statuses: dict[int, int] = {}
         lock = threading.Lock()
@@ -655,11 +671,6 @@ def bench_serve(submissions: int, clients: int, replay: Replay, rounds: int = 10
         with urllib.request.urlopen(base + "/_dev/klachten/") as answer:
             stored = len(json.loads(answer.read()))
         emails = len(list((work / "outbox").glob("*.eml")))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-        shutil.rmtree(work, ignore_errors=True)
     accepted = statuses.get(201, 0)
     loss = table(f"Local serve: {submissions} submissions from {clients} concurrent clients",
                  ["answers", "stored", "e-mails in outbox", "lost"],
@@ -773,15 +784,6 @@ def bench_upload(rounds: int = 20) -> str:
     from complaint_form.attachments import MAX_FILE_BYTES
     from urllib3 import encode_multipart_formdata
 
-    port = 8800 + os.getpid() % 90
-    work = Path(tempfile.mkdtemp(prefix="kp-upload-"))
-    env = {**ENV, "MIN_FILL_SECONDS": "0", "POWERTOOLS_LOG_LEVEL": "WARNING"}
-    log = (work / "server.log").open("w")
-    server = subprocess.Popen([PYTHON, "-m", "devserver", "--port", str(port), "--no-watch",
-                               "--outbox", str(work / "outbox"), "--site-dir",
-                               str(work / "site")], cwd=REPO, env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     pdf = (REPO / "tests" / "fixtures" / "files" / "brief.pdf").read_bytes()
     content = pdf + b"%" * (MAX_FILE_BYTES - len(pdf))
     body = json.loads((REPO / "tests" / "events" / "complaint.json").read_text())
@@ -792,8 +794,7 @@ def bench_upload(rounds: int = 20) -> str:
             return answer.status, answer.read()
 
     uploads, checks = [], []
-    try:
-        _wait_for(base + "/_dev/klachten/")
+    with _dev_server("upload") as (_, base, _):
         for number in range(rounds + 2):
             submission = str(uuid.uuid4())
             started = time.perf_counter()
@@ -814,11 +815,6 @@ def bench_upload(rounds: int = 20) -> str:
             if number >= 2:  # the first warm the server up
                 uploads.append(done - started)
                 checks.append(time.perf_counter() - done)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-        shutil.rmtree(work, ignore_errors=True)
     rows = []
     for what, times in (("presign + upload of 10 MB", uploads),
                         ("check of the answers naming it", checks)):

@@ -122,7 +122,8 @@ def _hold(condition: Any, fields: dict[str, str], size: int) -> None:
 def presigned_get(client: S3Client, bucket: str, key: str, query: dict[str, str],
                   now: datetime | None = None) -> tuple[bytes, list[tuple[str, str]]]:
     """The object a presigned link names, with the headers its parameters ask for, as S3
-    serves it; PostRefusedError (403) once the link has expired."""
+    serves it; PostRefusedError (403) once the link has expired. The signature is not
+    checked: any key can be read here, as anything in moto can (local use only)."""
     signed = datetime.strptime(query.get("X-Amz-Date", ""), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     if (now or datetime.now(UTC)) > signed + timedelta(seconds=int(query["X-Amz-Expires"])):
         raise PostRefusedError(403, "AccessDenied", "Request has expired")

@@ -220,7 +220,7 @@ def get_confirmation(reference: str, secret: str,
                      bestand: Annotated[str | None, Query()] = None) -> Response[str]:
     page = confirmation(reference, secret)
     return _page(get_dependencies().pages.confirmation(page, added=bestand == "toegevoegd"),
-                 form_action=page.upload.url)
+                 form_action=page.upload.url if page.upload else None)
 
 
 @app.get(f"{API_PATH}/<reference>/bijlagen/<secret>/<upload_id>",

@@ -46,8 +46,7 @@ def content_matches(content_type: str, head: bytes) -> bool:
         return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
     if content_type in KINDS and content_type.endswith("wordprocessingml.document"):
         # A zip archive holding a Word document's parts, not just any zip.
-        return head.startswith(b"PK\x03\x04") and (b"[Content_Types].xml" in head
-                                                   or b"word/" in head)
+        return head.startswith(b"PK\x03\x04") and b"word/" in head
     if content_type == "text/plain":
         return _is_text(head)
     return False

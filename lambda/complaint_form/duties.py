@@ -8,7 +8,6 @@ from datetime import date
 
 from complaint_form.audit import AccessEntry
 from complaint_form.dependencies import Dependencies, get_dependencies
-from complaint_form.dynamodb import StorageUnavailableError
 from complaint_form.models import AMSTERDAM, DeadlineEntry
 from complaint_form.observability import logger
 from klachtenportaal.deadlines import is_working_day, working_days_left
@@ -90,14 +89,10 @@ def apply_retention(deps: Dependencies | None = None) -> list[str]:
         entry = AccessEntry(event="retention_delete", at=now, reference=reference,
                             user_id=RETENTION_JOB, user=RETENTION_JOB, role="systeem",
                             source_ip="-", outcome="deleted")
+        # The files first: should deleting them fail, the complaint is still there for the
+        # next run (deleting a file twice does no harm).
+        deps.uploads.delete(attachments)
         if deps.repository.delete_past_retention(reference, now, deps.access_log.put(entry)):
             deleted.append(reference)
-            try:
-                deps.uploads.delete(attachments)
-            except StorageUnavailableError:
-                # The complaint is gone, so no later run finds its files: the keys (no
-                # personal data) go to the log, and the failed run to the alarm.
-                logger.error("attachments_not_deleted", reference=reference, keys=attachments)
-                raise
     logger.info("retention_applied", deleted=len(deleted))
     return deleted

@@ -204,10 +204,6 @@ def _closed_at(complaint: StoredComplaint, retention_days: int) -> datetime | No
     return datetime.fromtimestamp(complaint.retention_ends - retention_days * 86_400, UTC)
 
 
-def _attachment_bytes(complaint: StoredComplaint) -> int:
-    return sum(attachment.size for attachment in complaint.attachments)
-
-
 def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
     # Without retention_ends (an open complaint), the retention job leaves the item alone;
     # delivery_problem is there only when true (a filter on its presence finds the complaints
@@ -226,8 +222,6 @@ def _to_item(complaint: StoredComplaint) -> dict[str, Any]:
         "gsi2sk": f"{data['deadlines']['contact_by']}#{data['received_at']}",
         "inbox": _inbox_facts(complaint),
         "email_digest": _email_digest(complaint.status_secret, complaint.complainant.email),
-        # What a file added later is held to, with the number of files (the list's size).
-        "attachment_bytes": _attachment_bytes(complaint),
     }
     if any(record.status != "sent" for record in complaint.emails.values()):
         data["email_pending"] = data["received_at"]
@@ -531,18 +525,27 @@ class ComplaintRepository:
 
     def add_attachment(self, reference: str, attachment: Attachment, max_files: int,
                        max_bytes: int) -> bool:
-        """Add a file to a stored complaint, unless it would hold more than `max_files` or
-        `max_bytes` together; whether it was added."""
+        """Add a file to a stored complaint, once, while it is open and not erased, unless
+        it would then hold more than `max_files` or `max_bytes` together; whether it was
+        added."""
         return self._conditional_update(
             reference,
             "SET #files = list_append(if_not_exists(#files, :none), :new), "
+            "attachment_ids = list_append(if_not_exists(attachment_ids, :none), :id), "
             "attachment_bytes = if_not_exists(attachment_bytes, :zero) + :size",
-            "attribute_exists(pk) AND (attribute_not_exists(#files) OR size(#files) < :most) "
-            "AND (attribute_not_exists(attachment_bytes) OR attachment_bytes <= :room)",
-            {"#files": "attachments"}, {":none": {"L": []}, ":zero": {"N": "0"},
-                 ":new": {"L": [_serializer.serialize(attachment.model_dump(mode="json"))]},
-                 ":size": {"N": str(attachment.size)}, ":most": {"N": str(max_files)},
-                 ":room": {"N": str(max_bytes - attachment.size)}})
+            "attribute_exists(pk) AND (attribute_not_exists(erased_at) OR "
+            "attribute_type(erased_at, :null)) AND NOT #st IN "
+            f"({', '.join(f':closed{n}' for n in range(len(CLOSED)))}) AND "
+            "(attribute_not_exists(attachment_ids) OR (NOT contains(attachment_ids, :file) "
+            "AND size(attachment_ids) < :most)) AND "
+            "(attribute_not_exists(attachment_bytes) OR attachment_bytes <= :room)",
+            {"#files": "attachments", "#st": "status"},
+            {":none": {"L": []}, ":zero": {"N": "0"}, ":null": {"S": "NULL"},
+             ":new": {"L": [_serializer.serialize(attachment.model_dump(mode="json"))]},
+             ":id": {"L": [{"S": attachment.id}]}, ":file": {"S": attachment.id},
+             ":size": {"N": str(attachment.size)}, ":most": {"N": str(max_files)},
+             ":room": {"N": str(max_bytes - attachment.size)},
+             **{f":closed{n}": {"S": status} for n, status in enumerate(sorted(CLOSED))}})
 
     def request_status_link(self, complaint: ComplaintOutline, address: str, now: datetime,
                             not_since: datetime) -> bool:
@@ -812,8 +815,6 @@ class ComplaintRepository:
             # A request for the status link is matched on the address as it is now.
             data["email_digest"] = _email_digest(complaint.status_secret,
                                                  complaint.complainant.email)
-        if "attachments" in data:
-            data["attachment_bytes"] = _attachment_bytes(complaint)
         names = {f"#{name}": name for name in data}
         values: dict[str, Any] = {f":{name}": _serializer.serialize(value)
                                   for name, value in data.items()}

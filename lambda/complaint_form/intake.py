@@ -120,6 +120,8 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
             wants_officer_support=request.wants_officer_support, send_copy=request.send_copy,
         ),
         attachments=attachments or [],
+        attachment_ids=[attachment.id for attachment in attachments or []],
+        attachment_bytes=sum(attachment.size for attachment in attachments or []),
         consent_given_at=now,
         emails={kind: claimed for kind in FIRST_EMAILS},
         page_secret=new_secret(),

@@ -141,3 +141,5 @@ ATTACHMENTS_TOO_LARGE_TOGETHER = ("Je bestanden zijn samen groter dan 20 MB. Ver
                                   "of stuur ze per post.")
 ATTACHMENTS_FULL = ("Je kunt hoogstens 5 bestanden meesturen, samen hoogstens 20 MB. Dit "
                     "bestand past er niet meer bij. Stuur het per post of per e-mail.")
+ATTACHMENTS_CLOSED = ("Bij deze klacht kun je geen bestanden meer toevoegen. Wil je ons nog "
+                      "iets sturen? Mail het ons, en noem je kenmerk.")

@@ -162,7 +162,8 @@ class StatusLinkResponse(BaseModel):
     message: str
 
 
-UploadId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16}$")]
+UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{16}")
+UploadId = Annotated[str, StringConstraints(pattern=f"^{UPLOAD_ID.pattern}$")]
 
 
 def _file_name(value: str) -> str:
@@ -233,7 +234,7 @@ class ComplaintRequest(BaseModel):
                                                  "address is confirmed.")
     attachments: list[AttachmentRef] = Field(
         default_factory=list, max_length=MAX_FILES,
-        description="Files uploaded for this submission (by the page's script).")
+        description="Files uploaded for this submission (by the page's script), each once.")
     website: str = Field("", max_length=200, description="Honeypot: people leave it empty.")
     # From 2020 on: the page's script sets it from the browser's clock.
     form_started_at: Annotated[StrictInt, Field(ge=1_577_836_800_000, le=10**13),
@@ -261,6 +262,8 @@ class ComplaintRequest(BaseModel):
     def consistency_errors(self) -> dict[str, str]:
         """Field rules that depend on other fields; the values are Dutch messages' keys."""
         errors = {}
+        if len({ref.id for ref in self.attachments}) < len(self.attachments):
+            errors["attachments"] = "missing"
         if self.role == "vertegenwoordiger":
             if not self.client_name:
                 errors["client_name"] = "missing"
@@ -525,6 +528,13 @@ class ComplaintOutline(StoredModel):
         None, description="The judgement's deadline after the provider's extension.")
     closed_at: datetime | None = Field(
         None, description="When it was closed; None while it is open (or after reopening).")
+    erased_at: datetime | None = Field(
+        None, description="When the complainant's data was erased on request (AVG); the case "
+                          "itself is kept until its retention ends.")
+    # What a file added after sending is held to: the ids of the files it holds (each file
+    # is added once) and their bytes together.
+    attachment_ids: list[str] = Field(default_factory=list)
+    attachment_bytes: int = 0
 
     @property
     def provider_name(self) -> str:
@@ -585,9 +595,6 @@ class StoredComplaint(ComplaintOutline):
     assigned_to: str | None = None
     extension: Extension | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
-    erased_at: datetime | None = Field(
-        None, description="When the complainant's data was erased on request (AVG); the case "
-                          "itself is kept until its retention ends.")
 
     @property
     def regeling_name(self) -> str | None:

@@ -46,6 +46,7 @@ from complaint_form.models import (
     FIRST_EMAILS,
     STATUS_PAGE_DAYS_AFTER_CLOSING,
     TO_COMPLAINANT,
+    UPLOAD_ID,
     Attachment,
     ComplaintOutline,
     ComplaintRequest,
@@ -139,15 +140,15 @@ def checked_upload(uploaded: str, kept: str, upload_id: str, name: str,
     upload = deps.uploads.uploaded(uploaded)
     if upload is None:
         _refuse(upload_id, messages.attachment_missing(name))
-    # What it was uploaded as by the page's script, else what its name says.
-    declared = upload.content_type if upload.content_type in KINDS else kind_named(name)
+    # Taken as what its content is (a photo named .jpg may be a HEIC one); a file that is no
+    # kind the form takes is refused, named after what it claimed to be, if anything.
     kind = kind_of(upload.head)
     if upload.size > MAX_FILE_BYTES:
         _refuse(upload_id, messages.attachment_too_large(name))
-    if declared is not None and kind != declared:
-        _refuse(upload_id, messages.attachment_not_its_kind(name, KINDS[declared].label))
     if kind is None:
-        _refuse(upload_id, messages.attachment_kind(name))
+        declared = upload.content_type if upload.content_type in KINDS else kind_named(name)
+        _refuse(upload_id, messages.attachment_not_its_kind(name, KINDS[declared].label)
+                if declared else messages.attachment_kind(name))
     if upload.scan == "infected":
         _refuse(upload_id, messages.attachment_infected(name))
     return Attachment(id=upload_id, name=name, content_type=kind, size=upload.size, key=kept)
@@ -189,9 +190,13 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
                                   deps.settings.submissions_per_address_per_day)
     # Copied under the submission's id before the complaint is stored, so a repeat after a
     # failure copies them to the same place again.
-    for attachment in attachments:
-        deps.uploads.attach(upload_key(str(request.submission_id), attachment.id),
-                            attachment.key)
+    try:
+        for attachment in attachments:
+            deps.uploads.attach(upload_key(str(request.submission_id), attachment.id),
+                                attachment.key)
+    except StorageUnavailableError:
+        deps.repository.uncount_address(request.email, day)
+        raise
     complaint = new_complaint(request, provider, deps.registry, reference=new_reference(),
                               now=now, copy_link_days=deps.settings.copy_link_days,
                               attachments=attachments)
@@ -233,10 +238,16 @@ class AttachmentRefusedError(Exception):
 @dataclass(frozen=True)
 class Confirmation:
     """The confirmation page of a submission, with the form that adds a file to it (a post
-    straight to S3, for the page without script)."""
+    straight to S3, for the page without script): None once no file can be added (closed,
+    erased, or as many files as a complaint takes)."""
 
     complaint: ComplaintOutline
-    upload: PresignedPost
+    upload: PresignedPost | None
+
+
+def _takes_files(complaint: ComplaintOutline) -> bool:
+    return (complaint.status not in CLOSED and complaint.erased_at is None
+            and len(complaint.attachment_ids) < MAX_FILES)
 
 
 def confirmation(reference: str, page_secret: str,
@@ -245,6 +256,8 @@ def confirmation(reference: str, page_secret: str,
     in its key, and sends the browser back to `add_attachment` with that key."""
     deps = deps or get_dependencies()
     complaint = find_complaint(reference, page_secret, deps)
+    if not _takes_files(complaint):
+        return Confirmation(complaint=complaint, upload=None)
     upload_id = secrets.token_urlsafe(12)
     back = (f"{deps.settings.site_url.rstrip('/')}{API_PATH}/{reference}/bijlagen/"
             f"{page_secret}/{upload_id}")
@@ -259,10 +272,15 @@ def add_attachment(reference: str, page_secret: str, upload_id: str, key: str,
     file) with its stored complaint, once it passes the same checks as a file sent with the
     form, and the complaint stays within the limits; AttachmentRefusedError else."""
     deps = deps or get_dependencies()
+    if not UPLOAD_ID.fullmatch(upload_id):
+        raise ComplaintNotFoundError(reference)
     complaint = find_complaint(reference, page_secret, deps)
     folder = upload_key(reference, upload_id) + "/"
-    if not key.startswith(folder):
-        raise ComplaintNotFoundError(reference)
+    if upload_id in complaint.attachment_ids:
+        return complaint  # S3's way back, opened again: kept already
+    if not key.startswith(folder) or not _takes_files(complaint):
+        raise AttachmentRefusedError(messages.ATTACHMENTS_CLOSED if key.startswith(folder)
+                                     else messages.attachment_missing("Dit bestand"))
     try:
         name = TypeAdapter(FileName).validate_python(key.removeprefix(folder))
         attachment = checked_upload(key, attachment_key(reference, upload_id), upload_id,
@@ -271,9 +289,14 @@ def add_attachment(reference: str, page_secret: str, upload_id: str, key: str,
         raise AttachmentRefusedError(messages.attachment_kind("Dit bestand")) from exc
     except SubmissionInvalidError as exc:
         raise AttachmentRefusedError(exc.errors["attachments"]) from exc
+    if complaint.attachment_bytes + attachment.size > MAX_TOTAL_BYTES:
+        raise AttachmentRefusedError(messages.ATTACHMENTS_FULL)
     deps.uploads.attach(key, attachment.key)
     if not deps.repository.add_attachment(reference, attachment, MAX_FILES, MAX_TOTAL_BYTES):
-        raise AttachmentRefusedError(messages.ATTACHMENTS_FULL)
+        # Another request added it, or filled the complaint, in the meantime.
+        now = find_complaint(reference, page_secret, deps)
+        if upload_id not in now.attachment_ids:
+            raise AttachmentRefusedError(messages.ATTACHMENTS_FULL)
     logger.info("attachment_added", reference=reference)
     return complaint
 

@@ -159,12 +159,17 @@ def erase(user: StaffUser, reference: str, request: ErasureRequest,
         if complaint.extension else None
     changed = complaint.model_copy(update={
         "complainant": person, "complaint": details, "history": history,
-        "extension": extension, "copy_link": None, "erased_at": now, "attachments": []})
+        "extension": extension, "copy_link": None, "erased_at": now, "attachments": [],
+        "attachment_ids": [], "attachment_bytes": 0})
+    if complaint.version != request.version:
+        # Refused before the files go (the write below would refuse it too).
+        log_access(deps, user, "erasure", reference, "conflict")
+        raise ChangedMeanwhileError(reference)
     # The files go first: should saving fail, the erasure is done again, and no file of
     # the person stays behind in the meantime.
     deps.uploads.delete([attachment.key for attachment in complaint.attachments])
     # An e-mail to the erased address is not sent; SES's error texts may name the address.
     return _save(deps, user, "erasure", changed, request.version,
                  {"complainant", "complaint", "history", "extension", "copy_link",
-                  "erased_at", "attachments"},
+                  "erased_at", "attachments", "attachment_ids", "attachment_bytes"},
                  give_up=_unsent(complaint, TO_COMPLAINANT), forget_errors=True)

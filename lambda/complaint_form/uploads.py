@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import boto3
 from botocore.config import Config
@@ -98,11 +98,10 @@ class UploadStore:
         """The form fields for one file: S3 refuses another key, an empty file or one over
         `max_bytes`, a post after POST_SECONDS, and (when given) another content type.
         `redirect`: where S3 sends the browser after a form post without script; then the
-        key ends in "/${filename}", which S3 fills in with the file's name."""
+        key ends in "/${filename}", which S3 fills in with the file's name (boto3 makes the
+        policy hold the key's beginning)."""
         fields: dict[str, str] = {}
         conditions: list[Any] = [["content-length-range", 1, max_bytes]]
-        if key.endswith("/${filename}"):
-            conditions.append(["starts-with", "$key", key.removesuffix("${filename}")])
         if content_type is not None:
             fields["Content-Type"] = content_type
             conditions.append({"Content-Type": content_type})
@@ -130,17 +129,20 @@ class UploadStore:
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404", "InvalidRange"):
                 return None
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailableError(type(exc).__name__) from exc
         size = int(str(answer.get("ContentRange", "")).rpartition("/")[2] or len(head))
         return Upload(size=size, content_type=answer.get("ContentType", ""), head=head,
                       scan=scan_result(tags))
 
     def attach(self, uploaded: str, kept: str) -> None:
         """Keep an uploaded file with its complaint: a copy outside the uploads' lifecycle,
-        with the scan result it had (GuardDuty scans the copy again)."""
+        with the scan result it had (GuardDuty scans the copy again), encrypted as the
+        bucket encrypts (with the data key)."""
         try:
             self.client.copy_object(
                 Bucket=self.bucket, Key=kept, CopySource={"Bucket": self.bucket, "Key": uploaded},
-                TaggingDirective="COPY", ServerSideEncryption="aws:kms")
+                TaggingDirective="COPY")
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailableError(type(exc).__name__) from exc
 
@@ -152,6 +154,8 @@ class UploadStore:
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 return "failed"
             raise StorageUnavailableError(exc.response["Error"]["Code"]) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailableError(type(exc).__name__) from exc
 
     def link(self, key: str, filename: str, content_type: str) -> str:
         """A link to a complaint's attachment that works for LINK_SECONDS: downloaded under
@@ -159,7 +163,8 @@ class UploadStore:
         ascii_name = filename.encode("ascii", "replace").decode().replace('"', "'")
         params: dict[str, Any] = {
             "Bucket": self.bucket, "Key": key, "ResponseContentType": content_type,
-            "ResponseContentDisposition": f'attachment; filename="{ascii_name}"'}
+            "ResponseContentDisposition": f'attachment; filename="{ascii_name}"; '
+                                          f"filename*=UTF-8''{quote(filename)}"}
         url = self.client.generate_presigned_url("get_object", Params=params,
                                                  ExpiresIn=LINK_SECONDS)
         if self.post_url is None:
@@ -173,10 +178,13 @@ class UploadStore:
         if not keys:
             return
         try:
-            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": [
+            answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": [
                 {"Key": key} for key in keys]})
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailableError(type(exc).__name__) from exc
+        if answer.get("Errors"):
+            # S3 answers a partly failed delete with a list, not an error.
+            raise StorageUnavailableError(answer["Errors"][0].get("Code", "DeleteFailed"))
 
     def _tags(self, key: str) -> dict[str, str]:
         answer = self.client.get_object_tagging(Bucket=self.bucket, Key=key)

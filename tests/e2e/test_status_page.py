@@ -80,4 +80,5 @@ def test_status_page_shows_the_status_staff_set_and_its_link_can_be_asked_again(
     # THEN they are told what happens, and the same link reaches their address
     expect(page.locator("main")).to_contain_text("Als het kenmerk en het e-mailadres bij")
     assert violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert status_links_to(product, address, "De link naar") == [link]

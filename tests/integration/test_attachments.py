@@ -234,6 +234,12 @@ def test_attachment_added_after_sending_without_script(deps: Dependencies,
     [item] = stored_items(aws.table_name)
     assert [a["name"] for a in item["attachments"]] == ["brief van 3 maart.pdf"]
     assert item["attachment_bytes"] == len((FILES / "brief.pdf").read_bytes())
+    # AND S3's way back opened again (a reload) keeps it once
+    again = invoke(http_event("GET", back.split("?")[0], content_type=None,
+                              query=back.split("?")[1]))
+    assert again["statusCode"] == 303
+    [item] = stored_items(aws.table_name)
+    assert len(item["attachments"]) == 1
     # WHEN a program named .pdf is added the same way
     page = invoke(http_event("GET", sent["headers"]["Location"], content_type=None))
     back = later_upload(deps, page["body"], "factuur.pdf", (FILES / "nep.pdf").read_bytes())
@@ -282,3 +288,32 @@ def test_attachment_files_go_with_an_erasure_and_with_the_retention(
     # THEN its file went with it
     with pytest.raises(s3.exceptions.NoSuchKey):
         s3.get_object(Bucket=aws.attachments_bucket, Key=closed_key)
+
+
+def test_attachment_added_after_closing_or_named_twice_is_refused(deps: Dependencies,
+                                                                  aws: Settings) -> None:
+    pdf = (FILES / "brief.pdf").read_bytes()
+    # WHEN one upload is named twice in a submission
+    submission = str(uuid.uuid4())
+    letter = upload(deps, submission, "brief.pdf", pdf)
+    twice = invoke(at("/api/klachten", with_files(submission, letter, letter)))
+    # THEN it is refused, and nothing is stored
+    assert twice["statusCode"] == 422
+    assert stored_items(aws.table_name) == []
+    # GIVEN a complaint sent without script, then withdrawn by staff
+    sent = invoke(form_event(complaint_body(submission_id=None)))
+    page = invoke(http_event("GET", sent["headers"]["Location"], content_type=None))
+    [item] = stored_items(aws.table_name)
+    invoke_staff(staff_event(f"/api/staff/klachten/{item['reference']}/acties", body={
+        "version": 1, "action": "status", "status": "ingetrokken"}))
+    # WHEN a file is added with the form the page showed before, and the page is opened again
+    back = later_upload(deps, page["body"], "brief.pdf", pdf)
+    refused = invoke(http_event("GET", back.split("?")[0], content_type=None,
+                                query=back.split("?")[1]))
+    reopened = invoke(http_event("GET", sent["headers"]["Location"], content_type=None))
+    # THEN the file is refused in Dutch, and the page no longer offers the form
+    assert refused["statusCode"] == 422
+    assert "geen bestanden meer toevoegen" in refused["body"]
+    assert 'enctype="multipart/form-data"' not in reopened["body"]
+    [item] = stored_items(aws.table_name)
+    assert item["attachments"] == []

@@ -21,6 +21,7 @@ def test_content_matches_real_files_of_their_kind(name: str, content_type: str) 
     ((FILES / "nep.pdf").read_bytes(), "application/pdf"),  # a program named .pdf
     ((FILES / "brief.pdf").read_bytes(), "image/png"),
     (b"PK\x03\x04" + b"\x00" * 60 + b"evil.exe", DOCX),  # a zip, but no Word document
+    (b"PK\x03\x04" + b"[Content_Types].xml" + b"xl/workbook.xml", DOCX),  # a spreadsheet
     (b"\xff\xd8\xfe", "image/jpeg"),
     (b"\x00\x00\x00\x18ftypisom", "image/heic"),  # an MP4 video
     (b"hallo\x00wereld", "text/plain"),
