@@ -37,7 +37,9 @@ def built_site(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 def deps(registry: Registry, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dependencies]:
     """The backend's dependencies against a fresh moto, with the committed registry and the
     clock at RECEIVED."""
-    with mock_aws():
+    # boto3's default session is kept between tests: a client it makes reads its service's
+    # model from disk only once.
+    with mock_aws(config={"core": {"reset_boto3_session": False}}):
         deps = get_dependencies()
         settings = deps.settings
         create_aws_resources(settings)
