@@ -77,9 +77,12 @@ def create_aws_resources(settings: Settings) -> None:
                        access_log_table(settings.access_log_table_name)]:
         dynamodb.create_table(**definition)
     _client("ses", region).verify_email_identity(EmailAddress=settings.sender_email)
-    _client("s3", region).create_bucket(
-        Bucket=settings.attachments_bucket,
-        CreateBucketConfiguration={"LocationConstraint": region})
+    s3 = _client("s3", region)
+    s3.create_bucket(Bucket=settings.attachments_bucket,
+                     CreateBucketConfiguration={"LocationConstraint": region})
+    # As the template makes it: versioned.
+    s3.put_bucket_versioning(Bucket=settings.attachments_bucket,
+                             VersioningConfiguration={"Status": "Enabled"})
 
 
 class LambdaContext:

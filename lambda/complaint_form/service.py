@@ -120,19 +120,32 @@ def presign_upload(request: UploadRequest, deps: Dependencies | None = None) -> 
     return UploadTicket(id=upload_id, url=post.url, fields=post.fields)
 
 
-def checked_attachments(request: ComplaintRequest, deps: Dependencies) -> list[Attachment]:
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An uploaded file that passed the checks: as its complaint keeps it, and where and in
+    which version it was checked (the one to keep)."""
+
+    attachment: Attachment
+    uploaded: str
+    version: str | None
+
+    def keep(self, deps: Dependencies) -> None:
+        deps.uploads.attach(self.uploaded, self.version, self.attachment.key)
+
+
+def checked_attachments(request: ComplaintRequest, deps: Dependencies) -> list[CheckedUpload]:
     """The submission's uploaded files, once each passes `checked_upload` and together they
     are not too large; SubmissionInvalidError naming the first that does not."""
     folder = str(request.submission_id)
-    attachments = [checked_upload(upload_key(folder, ref.id), attachment_key(folder, ref.id),
-                                  ref.id, ref.name, deps) for ref in request.attachments]
-    if sum(attachment.size for attachment in attachments) > MAX_TOTAL_BYTES:
+    checked = [checked_upload(upload_key(folder, ref.id), attachment_key(folder, ref.id),
+                              ref.id, ref.name, deps) for ref in request.attachments]
+    if sum(upload.attachment.size for upload in checked) > MAX_TOTAL_BYTES:
         raise SubmissionInvalidError({"attachments": messages.ATTACHMENTS_TOO_LARGE_TOGETHER})
-    return attachments
+    return checked
 
 
 def checked_upload(uploaded: str, kept: str, upload_id: str, name: str,
-                   deps: Dependencies) -> Attachment:
+                   deps: Dependencies) -> CheckedUpload:
     """The file uploaded under key `uploaded` as its complaint keeps it (under key `kept`),
     once it is there, not too large, one of the kinds the form takes by its first bytes
     (the kind it was declared as, if any), and not found to hold malware;
@@ -151,7 +164,10 @@ def checked_upload(uploaded: str, kept: str, upload_id: str, name: str,
                 if declared else messages.attachment_kind(name))
     if upload.scan == "infected":
         _refuse(upload_id, messages.attachment_infected(name))
-    return Attachment(id=upload_id, name=name, content_type=kind, size=upload.size, key=kept)
+    return CheckedUpload(
+        attachment=Attachment(id=upload_id, name=name, content_type=kind, size=upload.size,
+                              key=kept),
+        uploaded=uploaded, version=upload.version)
 
 
 def _refuse(upload_id: str, message: str) -> NoReturn:
@@ -184,22 +200,21 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
         logger.info("submission_rejected_as_spam", sign=sign)
         raise SpamRejectedError
     provider = provider_of(request, deps.registry)
-    attachments = checked_attachments(request, deps)
+    checked = checked_attachments(request, deps)
     day = now.astimezone(AMSTERDAM).date()
     deps.repository.count_address(request.email, day,
                                   deps.settings.submissions_per_address_per_day)
     # Copied under the submission's id before the complaint is stored, so a repeat after a
     # failure copies them to the same place again.
     try:
-        for attachment in attachments:
-            deps.uploads.attach(upload_key(str(request.submission_id), attachment.id),
-                                attachment.key)
+        for upload in checked:
+            upload.keep(deps)
     except StorageUnavailableError:
         deps.repository.uncount_address(request.email, day)
         raise
     complaint = new_complaint(request, provider, deps.registry, reference=new_reference(),
                               now=now, copy_link_days=deps.settings.copy_link_days,
-                              attachments=attachments)
+                              attachments=[upload.attachment for upload in checked])
     try:
         stored = deps.repository.add_once(complaint, new_reference)
     except StorageUnavailableError:
@@ -283,16 +298,17 @@ def add_attachment(reference: str, page_secret: str, upload_id: str, key: str,
                                      else messages.attachment_missing("Dit bestand"))
     try:
         name = TypeAdapter(FileName).validate_python(key.removeprefix(folder))
-        attachment = checked_upload(key, attachment_key(reference, upload_id), upload_id,
-                                    name, deps)
+        checked = checked_upload(key, attachment_key(reference, upload_id), upload_id, name,
+                                 deps)
     except ValidationError as exc:
         raise AttachmentRefusedError(messages.attachment_kind("Dit bestand")) from exc
     except SubmissionInvalidError as exc:
         raise AttachmentRefusedError(exc.errors["attachments"]) from exc
-    if complaint.attachment_bytes + attachment.size > MAX_TOTAL_BYTES:
+    if complaint.attachment_bytes + checked.attachment.size > MAX_TOTAL_BYTES:
         raise AttachmentRefusedError(messages.ATTACHMENTS_FULL)
-    deps.uploads.attach(key, attachment.key)
-    if not deps.repository.add_attachment(reference, attachment, MAX_FILES, MAX_TOTAL_BYTES):
+    checked.keep(deps)
+    if not deps.repository.add_attachment(reference, checked.attachment, MAX_FILES,
+                                          MAX_TOTAL_BYTES):
         # Another request added it, or filled the complaint, in the meantime.
         now = find_complaint(reference, page_secret, deps)
         if upload_id not in now.attachment_ids:

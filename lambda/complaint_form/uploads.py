@@ -23,6 +23,7 @@ from complaint_form.dynamodb import StorageUnavailableError
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
+    from mypy_boto3_s3.type_defs import CopySourceTypeDef
 
 # The tag GuardDuty Malware Protection for S3 puts on every object it scanned, and the value
 # it gives a file in which it found nothing.
@@ -49,6 +50,9 @@ class Upload:
     content_type: str
     head: bytes
     scan: ScanResult
+    # The version read (None where the bucket keeps none): the one kept, should the same
+    # presigned POST be used again in the meantime.
+    version: str | None = None
 
 
 def upload_key(folder: str, upload_id: str) -> str:
@@ -124,7 +128,8 @@ class UploadStore:
             answer = self.client.get_object(Bucket=self.bucket, Key=key,
                                             Range=f"bytes=0-{HEAD_BYTES - 1}")
             head = answer["Body"].read()
-            tags = self._tags(key)
+            version = answer.get("VersionId")
+            tags = self._tags(key, version)
         except ClientError as exc:
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404", "InvalidRange"):
                 return None
@@ -133,16 +138,18 @@ class UploadStore:
             raise StorageUnavailableError(type(exc).__name__) from exc
         size = int(str(answer.get("ContentRange", "")).rpartition("/")[2] or len(head))
         return Upload(size=size, content_type=answer.get("ContentType", ""), head=head,
-                      scan=scan_result(tags))
+                      scan=scan_result(tags), version=version)
 
-    def attach(self, uploaded: str, kept: str) -> None:
-        """Keep an uploaded file with its complaint: a copy outside the uploads' lifecycle,
-        with the scan result it had (GuardDuty scans the copy again), encrypted as the
-        bucket encrypts (with the data key)."""
+    def attach(self, uploaded: str, version: str | None, kept: str) -> None:
+        """Keep the version of an uploaded file that was checked with its complaint: a copy
+        outside the uploads' lifecycle, with the scan result it had (GuardDuty scans the
+        copy again), encrypted as the bucket encrypts (with the data key)."""
+        source: CopySourceTypeDef = {"Bucket": self.bucket, "Key": uploaded}
+        if version is not None:
+            source["VersionId"] = version
         try:
-            self.client.copy_object(
-                Bucket=self.bucket, Key=kept, CopySource={"Bucket": self.bucket, "Key": uploaded},
-                TaggingDirective="COPY")
+            self.client.copy_object(Bucket=self.bucket, Key=kept,
+                                    CopySource=source, TaggingDirective="COPY")
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailableError(type(exc).__name__) from exc
 
@@ -186,6 +193,7 @@ class UploadStore:
             # S3 answers a partly failed delete with a list, not an error.
             raise StorageUnavailableError(answer["Errors"][0].get("Code", "DeleteFailed"))
 
-    def _tags(self, key: str) -> dict[str, str]:
-        answer = self.client.get_object_tagging(Bucket=self.bucket, Key=key)
+    def _tags(self, key: str, version: str | None = None) -> dict[str, str]:
+        answer = (self.client.get_object_tagging(Bucket=self.bucket, Key=key, VersionId=version)
+                  if version else self.client.get_object_tagging(Bucket=self.bucket, Key=key))
         return {tag["Key"]: tag["Value"] for tag in answer["TagSet"]}

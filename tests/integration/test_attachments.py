@@ -317,3 +317,25 @@ def test_attachment_added_after_closing_or_named_twice_is_refused(deps: Dependen
     assert 'enctype="multipart/form-data"' not in reopened["body"]
     [item] = stored_items(aws.table_name)
     assert item["attachments"] == []
+
+
+def test_attachment_kept_is_the_version_that_was_checked(deps: Dependencies,
+                                                         aws: Settings) -> None:
+    from complaint_form.service import checked_upload
+    from complaint_form.uploads import attachment_key, upload_key
+
+    # GIVEN a PDF uploaded and checked
+    submission = str(uuid.uuid4())
+    pdf = (FILES / "brief.pdf").read_bytes()
+    granted = ticket(submission, PDF, len(pdf), "brief.pdf")
+    post_file(deps, granted, pdf)
+    uploaded = upload_key(submission, granted["id"])
+    checked = checked_upload(uploaded, attachment_key(submission, granted["id"]),
+                             granted["id"], "brief.pdf", deps)
+    # WHEN the same presigned POST puts a program there before the file is kept
+    post_file(deps, granted, b"%PDF-" + (FILES / "nep.pdf").read_bytes())
+    checked.keep(deps)
+    # THEN what is kept is the PDF that was checked
+    s3 = boto3.client("s3", region_name="eu-west-1")
+    kept = s3.get_object(Bucket=aws.attachments_bucket, Key=checked.attachment.key)
+    assert kept["Body"].read() == pdf
