@@ -781,8 +781,9 @@ def bench_upload(rounds: int = 20) -> str:
     it to `make serve`: the presigned POST asked for, then the file posted with it (the dev
     server's S3 stand-in: policy held, stored in moto, scanned); the time of both together,
     and of the check of the answers that name it (its first bytes and scan tag read)."""
-    from complaint_form.attachments import MAX_FILE_BYTES
     from urllib3 import encode_multipart_formdata
+
+    from klachtenportaal.attachments import MAX_FILE_BYTES
 
     pdf = (REPO / "tests" / "fixtures" / "files" / "brief.pdf").read_bytes()
     content = pdf + b"%" * (MAX_FILE_BYTES - len(pdf))

@@ -137,7 +137,7 @@ class LocalBackend:
         # Browsers post attachments to the dev server, which stores them in moto.
         self.deps.uploads = UploadStore(
             settings.attachments_bucket,
-            post_url=f"{settings.site_url.rstrip('/')}{UPLOAD_PREFIX}{settings.attachments_bucket}")
+            browser_url=f"{settings.site_url.rstrip('/')}{UPLOAD_PREFIX}{settings.attachments_bucket}")
         self.staff_pool = LocalStaffPool.create()
         # The behandelomgeving signs in through the dev server's stand-in for Cognito.
         self.deps.settings = settings.model_copy(update={

@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from botocore.exceptions import ClientError, ParamValidationError
-from complaint_form.attachments import MAX_FILE_BYTES
 from complaint_form.models import EMAIL_KINDS
 
 from devserver.backend import COGNITO_PATH, LocalBackend
@@ -32,6 +31,7 @@ from infra import edge
 from infra.deploy import inline_script_hashes
 from infra.template import security_headers
 from klachtenportaal import ORIGIN_HEADER
+from klachtenportaal.attachments import MAX_FILE_BYTES
 from sitegen.cli import build
 from sitegen.incremental import FullBuildNeededError, IncrementalSite
 from sitegen.loader import RegistryError, RegistryLoader

@@ -10,6 +10,9 @@ import jinja2
 import phonenumbers
 from pydantic import HttpUrl
 
+from klachtenportaal import UPLOAD_PATH
+from klachtenportaal.attachments import attachment_limits
+
 
 @lru_cache(maxsize=1 << 16)
 def parse_phone(number: str) -> phonenumbers.PhoneNumber:
@@ -82,4 +85,6 @@ def template_environment(package: str) -> jinja2.Environment:
         auto_reload=False)
     env.filters.update(format_phone=format_phone, tel_href=tel_href, display_url=display_url,
                        format_date=format_date, format_day_of=format_day_of)
+    # What the pages tell about attachments is what the backend holds them to.
+    env.globals.update(attachment_limits=attachment_limits(), upload_url=UPLOAD_PATH)
     return env

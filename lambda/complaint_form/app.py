@@ -269,12 +269,6 @@ def get_status(reference: str, secret: str) -> Response[str]:
     return _page(get_dependencies().pages.status(view))
 
 
-STATUS_LINK_ASKED = ("Als het kenmerk en het e-mailadres bij elkaar horen, sturen we je binnen "
-                     "een paar minuten een e-mail met de link naar de pagina van je klacht. "
-                     "Kijk ook bij je ongewenste e-mail. Krijg je niets? Bel {phone} "
-                     "({phone_hours}) of mail naar {email}.")
-
-
 @app.post(STATUS_LINK_PATH, summary="Ask for the link to the status page again",
           description="With the kenmerk and the complainant's e-mail address. When they "
                       "belong together, the link goes to the address stored with the "
@@ -289,7 +283,7 @@ def post_status_link(request: StatusLinkRequest) -> Response[str]:
     if not _content_type_documented():
         raise UnsupportedContentTypeError
     request_status_link(request)
-    message = _with_contacts(STATUS_LINK_ASKED)
+    message = _with_contacts(messages.STATUS_LINK_ASKED)
     if _answer_in_html():
         return _page(get_dependencies().pages.message("Link aangevraagd", message))
     return _response(HTTPStatus.OK, content_types.APPLICATION_JSON,

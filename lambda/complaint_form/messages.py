@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from klachtenportaal.attachments import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
+
 # field: (label, message when missing, message when invalid)
 FIELDS: dict[str, tuple[str, str, str]] = {
     "kind": ("Soort melding", "Kies of je een klacht wilt indienen of alleen advies wilt.",
@@ -47,8 +49,10 @@ FIELDS: dict[str, tuple[str, str, str]] = {
                 "klacht niet behandelen.",
                 "Geef toestemming om je gegevens te gebruiken."),
     "send_copy": ("Kopie", "Kies of je een kopie van je klacht wilt.", "Kies 'ja' of 'nee'."),
-    "attachments": ("Bestanden", "Voeg het bestand opnieuw toe.",
-                    "Je kunt hoogstens 5 bestanden meesturen. Verwijder er een paar."),
+    "attachments": ("Bestanden", "Je hebt een bestand twee keer toegevoegd. Verwijder het "
+                                 "een keer.",
+                    f"Je kunt hoogstens {MAX_FILES} bestanden meesturen. Verwijder er een "
+                    f"paar."),
     "reference": ("Kenmerk", "Vul het kenmerk in. Het staat in je ontvangstbevestiging.",
                   "Vul het kenmerk in zoals het in je ontvangstbevestiging staat, zoals "
                   "KPZ-7K4M-Q9XD."),
@@ -116,7 +120,8 @@ def attachment_kind(name: str) -> str:
 
 
 def attachment_too_large(name: str) -> str:
-    return f"'{name}' is groter dan 10 MB. Maak het bestand kleiner of stuur het per post."
+    return (f"'{name}' is groter dan {MAX_FILE_BYTES // 2**20} MB. Maak het bestand kleiner "
+            f"of stuur het per post.")
 
 
 def attachment_empty(name: str) -> str:
@@ -137,9 +142,17 @@ def attachment_missing(name: str) -> str:
     return f"'{name}' is niet goed aangekomen. Verwijder het en voeg het opnieuw toe."
 
 
-ATTACHMENTS_TOO_LARGE_TOGETHER = ("Je bestanden zijn samen groter dan 20 MB. Verwijder er een "
-                                  "of stuur ze per post.")
-ATTACHMENTS_FULL = ("Je kunt hoogstens 5 bestanden meesturen, samen hoogstens 20 MB. Dit "
-                    "bestand past er niet meer bij. Stuur het per post of per e-mail.")
+ATTACHMENTS_TOO_LARGE_TOGETHER = (f"Je bestanden zijn samen groter dan "
+                                  f"{MAX_TOTAL_BYTES // 2**20} MB. Verwijder er een of stuur "
+                                  f"ze per post.")
+ATTACHMENTS_FULL = (f"Je kunt hoogstens {MAX_FILES} bestanden meesturen, samen hoogstens "
+                    f"{MAX_TOTAL_BYTES // 2**20} MB. Dit bestand past er niet meer bij. Stuur "
+                    f"het per post of per e-mail.")
 ATTACHMENTS_CLOSED = ("Bij deze klacht kun je geen bestanden meer toevoegen. Wil je ons nog "
                       "iets sturen? Mail het ons, en noem je kenmerk.")
+
+# The answer to a request for the status link, whether or not anything is sent.
+STATUS_LINK_ASKED = ("Als het kenmerk en het e-mailadres bij elkaar horen, sturen we je binnen "
+                     "een paar minuten een e-mail met de link naar de pagina van je klacht. "
+                     "Kijk ook bij je ongewenste e-mail. Krijg je niets? Bel {phone} "
+                     "({phone_hours}) of mail naar {email}.")

@@ -23,8 +23,8 @@ from pydantic import (
     model_validator,
 )
 
-from complaint_form.attachments import MAX_FILES
 from complaint_form.references import REFERENCE
+from klachtenportaal.attachments import MAX_FILES
 from klachtenportaal.fields import EmailAddress, Key, PhoneNumber
 
 # 144 random bits: not guessable, short enough for a link in a plain-text e-mail.

@@ -21,14 +21,7 @@ from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import P
 from pydantic import TypeAdapter, ValidationError
 
 from complaint_form import messages
-from complaint_form.attachments import (
-    KINDS,
-    MAX_FILE_BYTES,
-    MAX_FILES,
-    MAX_TOTAL_BYTES,
-    kind_named,
-    kind_of,
-)
+from complaint_form.audit import AccessEntry
 from complaint_form.delivery import send_emails
 from complaint_form.dependencies import Dependencies, get_dependencies
 from complaint_form.dynamodb import CopyAlreadyConfirmedError, StorageUnavailableError
@@ -63,6 +56,14 @@ from complaint_form.observability import logger, metrics
 from complaint_form.references import is_reference, new_reference
 from complaint_form.uploads import PresignedPost, attachment_key, upload_key
 from klachtenportaal import API_PATH
+from klachtenportaal.attachments import (
+    KINDS,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_TOTAL_BYTES,
+    kind_named,
+    kind_of,
+)
 from klachtenportaal.registry import Provider
 
 IDEMPOTENCY = IdempotencyConfig(
@@ -147,9 +148,9 @@ def checked_attachments(request: ComplaintRequest, deps: Dependencies) -> list[C
 def checked_upload(uploaded: str, kept: str, upload_id: str, name: str,
                    deps: Dependencies) -> CheckedUpload:
     """The file uploaded under key `uploaded` as its complaint keeps it (under key `kept`),
-    once it is there, not too large, one of the kinds the form takes by its first bytes
-    (the kind it was declared as, if any), and not found to hold malware;
-    SubmissionInvalidError with a Dutch message naming it else."""
+    once it is there, not too large, one of the kinds the form takes by its first bytes, and
+    not found to hold malware (a file not scanned yet is taken: staff can open it only once
+    it is found clean); SubmissionInvalidError with a Dutch message naming it else."""
     upload = deps.uploads.uploaded(uploaded)
     if upload is None:
         _refuse(upload_id, messages.attachment_missing(name))
@@ -219,6 +220,8 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
         stored = deps.repository.add_once(complaint, new_reference)
     except StorageUnavailableError:
         deps.repository.uncount_address(request.email, day)
+        # No complaint lists the copies: they go (sent again, the files are copied again).
+        deps.uploads.delete([upload.attachment.key for upload in checked])
         raise
     if not isinstance(stored, StoredComplaint):
         # An earlier attempt stored it and then failed: store nothing new. Its e-mails are
@@ -285,7 +288,8 @@ def add_attachment(reference: str, page_secret: str, upload_id: str, key: str,
                    deps: Dependencies | None = None) -> ComplaintOutline:
     """Keep a file uploaded from the confirmation page (key: where S3 put it, named by the
     file) with its stored complaint, once it passes the same checks as a file sent with the
-    form, and the complaint stays within the limits; AttachmentRefusedError else."""
+    form, and the complaint stays within the limits; AttachmentRefusedError else. Returns the
+    complaint as it was read before the file was added."""
     deps = deps or get_dependencies()
     if not UPLOAD_ID.fullmatch(upload_id):
         raise ComplaintNotFoundError(reference)
@@ -309,9 +313,11 @@ def add_attachment(reference: str, page_secret: str, upload_id: str, key: str,
     checked.keep(deps)
     if not deps.repository.add_attachment(reference, checked.attachment, MAX_FILES,
                                           MAX_TOTAL_BYTES):
-        # Another request added it, or filled the complaint, in the meantime.
+        # Another request added it, or filled or closed the complaint, in the meantime.
         now = find_complaint(reference, page_secret, deps)
         if upload_id not in now.attachment_ids:
+            # Not the complaint's: the copy goes (only a listed file is deleted later).
+            deps.uploads.delete([checked.attachment.key])
             raise AttachmentRefusedError(messages.ATTACHMENTS_FULL)
     logger.info("attachment_added", reference=reference)
     return complaint
@@ -364,8 +370,10 @@ class StatusView:
 
     complaint: ComplaintOutline
     open_until: date | None  # the page's last day, once the complaint is closed
-    contact_due: bool  # no contact yet, and the complaint is open
-    judgement_due: bool  # the provider's judgement is still to come within its term
+    contact_due: bool  # open, no contact yet, and its deadline still to come
+    contact_late: bool  # open, no contact yet, and its deadline past
+    judgement_due: bool  # the provider's judgement still to come within its term
+    judgement_late: bool  # open, no judgement recorded, and its term past
     commission: str | None  # the body the regime's route ends at, by its registry name
 
 
@@ -374,8 +382,6 @@ def view_status(reference: str, secret: str, viewer_ip: str,
     """The status page of a complaint, once its viewing is in the access log as the
     complainant's own (the link reached only their address); StatusPageClosedError past the
     days after closing that the page stays open."""
-    from complaint_form.audit import AccessEntry
-
     deps = deps or get_dependencies()
     complaint = deps.repository.outline(reference) if is_reference(reference) else None
     if (complaint is None or complaint.status_secret is None
@@ -388,14 +394,20 @@ def view_status(reference: str, secret: str, viewer_ip: str,
         event="status_view", at=now, reference=reference, user_id="klager",
         user="klager (link naar de statuspagina)", role="klager", source_ip=viewer_ip,
         outcome="allowed"))
+    today = now.astimezone(AMSTERDAM).date()
     open_complaint = complaint.status not in CLOSED
+    awaiting_contact = open_complaint and complaint.contact_made_at is None
+    judgement_due = complaint.judgement_due
+    awaiting_judgement = (open_complaint and judgement_due is not None
+                          and complaint.judgement_on is None)
     final_body = (complaint.regeling or {}).get("final_body") or {}
     commission = deps.registry.portal.commissions.get(final_body.get("commission", ""))
     return StatusView(
         complaint=complaint, open_until=status_page_open_until(complaint),
-        contact_due=open_complaint and complaint.contact_made_at is None,
-        judgement_due=(open_complaint and complaint.judgement_due is not None
-                       and complaint.judgement_on is None),
+        contact_due=awaiting_contact and today <= complaint.deadlines.contact_by,
+        contact_late=awaiting_contact and today > complaint.deadlines.contact_by,
+        judgement_due=awaiting_judgement and judgement_due is not None and today <= judgement_due,
+        judgement_late=awaiting_judgement and judgement_due is not None and today > judgement_due,
         commission=commission.name if commission else None)
 
 

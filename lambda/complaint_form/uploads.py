@@ -18,8 +18,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from complaint_form.attachments import HEAD_BYTES, MAX_FILE_BYTES
 from complaint_form.dynamodb import StorageUnavailableError
+from klachtenportaal.attachments import HEAD_BYTES, MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
@@ -75,14 +75,14 @@ def scan_result(tags: dict[str, str]) -> ScanResult:
 
 
 class UploadStore:
-    """`post_url`: where browsers reach the bucket, when not at S3's own address (`make
+    """`browser_url`: where browsers reach the bucket, when not at S3's own address (`make
     serve`)."""
 
     def __init__(self, bucket: str, client: S3Client | None = None,
-                 post_url: str | None = None) -> None:
+                 browser_url: str | None = None) -> None:
         self.bucket = bucket
         self._client = client
-        self.post_url = post_url
+        self.browser_url = browser_url
 
     @property
     def client(self) -> S3Client:
@@ -118,7 +118,7 @@ class UploadStore:
                 ExpiresIn=POST_SECONDS)
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailableError(type(exc).__name__) from exc
-        return PresignedPost(url=self.post_url or post["url"],
+        return PresignedPost(url=self.browser_url or post["url"],
                              fields={name: str(value) for name, value in post["fields"].items()})
 
     def uploaded(self, key: str) -> Upload | None:
@@ -174,10 +174,10 @@ class UploadStore:
                                           f"filename*=UTF-8''{quote(filename)}"}
         url = self.client.generate_presigned_url("get_object", Params=params,
                                                  ExpiresIn=LINK_SECONDS)
-        if self.post_url is None:
+        if self.browser_url is None:
             return url
         parts = urlsplit(url)
-        return f"{self.post_url}/{parts.path.lstrip('/').removeprefix(self.bucket + '/')}" \
+        return f"{self.browser_url}/{parts.path.lstrip('/').removeprefix(self.bucket + '/')}" \
                f"?{parts.query}"
 
     def delete(self, keys: list[str]) -> None:

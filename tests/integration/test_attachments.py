@@ -112,6 +112,7 @@ def test_attachment_not_what_it_says_or_infected_is_refused_at_the_check(
 
 
 def test_attachment_upload_goes_to_the_buckets_regional_address(deps: Dependencies) -> None:
+    # GIVEN the bucket in eu-west-1
     # WHEN a PDF asks for an upload
     granted = ticket(str(uuid.uuid4()), PDF, 1000, "brief.pdf")
     # THEN it posts to the address the site's Content-Security-Policy allows
@@ -123,6 +124,7 @@ def test_attachment_upload_goes_to_the_buckets_regional_address(deps: Dependenci
 
 
 def test_attachment_upload_is_refused_for_a_wrong_type_or_size(deps: Dependencies) -> None:
+    # GIVEN a form
     submission = str(uuid.uuid4())
     # WHEN a program, an empty file and one over 10 MB ask for an upload
     answers = [ticket(submission, "application/x-msdownload", 1000, "setup.exe"),
@@ -147,6 +149,7 @@ def test_attachment_policy_holds_the_type_and_size_it_was_given(deps: Dependenci
 
 def test_attachment_limits_across_files_are_checked(
         deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN six PDFs uploaded for one form
     submission = str(uuid.uuid4())
     pdf = (FILES / "brief.pdf").read_bytes()
     files = [upload(deps, submission, f"brief-{number}.pdf", pdf) for number in range(6)]
@@ -260,6 +263,7 @@ def test_attachment_files_go_with_an_erasure_and_with_the_retention(
 
     from tests.backend import RECEIVED
 
+    # GIVEN two complaints, each with a PDF
     s3 = boto3.client("s3", region_name="eu-west-1")
     pdf = (FILES / "brief.pdf").read_bytes()
     complaints = []

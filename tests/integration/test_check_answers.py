@@ -121,6 +121,7 @@ def test_check_answers_change_shows_the_form_again_with_what_was_typed(aws: Sett
 
 
 def test_check_answers_change_needs_a_form_post_of_a_known_provider(aws: Settings) -> None:
+    # GIVEN answers that are not what the check page posts
     # WHEN "Wijzigen" is posted as JSON, or names no provider we know
     as_json = invoke(at(CHANGE, json_event(complaint_body())))
     unknown = invoke(at(CHANGE, http_event(body=urlencode({"provider": "bestaat-niet"}),

@@ -84,6 +84,7 @@ def test_status_page_link_in_the_confirmation_opens_the_status_and_is_logged(
 
 
 def test_status_page_needs_its_secret(deps: Dependencies) -> None:
+    # GIVEN a stored complaint
     item = submit(deps)
     # WHEN the kenmerk is tried with another secret, or with the confirmation page's
     for secret in ("raden", item["page_secret"]):
@@ -150,7 +151,8 @@ def test_status_link_asked_again_goes_to_the_stored_address_only(deps: Dependenc
 
 
 def test_status_link_form_post_answers_with_a_page_and_its_errors(deps: Dependencies) -> None:
-    # WHEN the site's form is posted without a kenmerk
+    # GIVEN the site's form, without script
+    # WHEN it is posted without a kenmerk
     event = form_event({"reference": "", "email": "sanne@example.nl"})
     wrong = invoke(at(STATUS_LINK, event))
     # THEN the form comes back with a Dutch message, and what was typed
@@ -237,6 +239,7 @@ def test_status_link_follows_a_corrected_address(deps: Dependencies) -> None:
 
 def test_status_link_can_be_asked_again_after_ten_minutes_but_not_once_the_page_closed(
         deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a complaint whose link was asked for and sent
     item = submit(deps)
     asked = {"reference": item["reference"], "email": "sanne@example.nl"}
     invoke(json_event_to(STATUS_LINK, asked))
@@ -252,3 +255,17 @@ def test_status_link_can_be_asked_again_after_ten_minutes_but_not_once_the_page_
     # THEN the answer is the same, and nothing is sent: the link would not work
     assert SAME_ANSWER in json.loads(answer["body"])["message"]
     assert retry_pending_emails() == 0
+
+
+def test_status_page_says_a_deadline_passed_without_contact_or_judgement(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a complaint nobody took up, looked at 60 days after it came in
+    item = submit(deps)
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=60))
+    # WHEN the complainant opens the page
+    page = open_page(status_path(item))["body"]
+    # THEN it does not promise contact or a judgement by days already past
+    assert "Uiterlijk maandag 30 november 2026 nemen we contact met je op" not in page
+    assert "We hadden uiterlijk maandag 30 november 2026 contact met je moeten opnemen" in page
+    assert "geeft uiterlijk" not in page
+    assert "moest uiterlijk maandag 4 januari 2027 een onderbouwd oordeel" in page

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from complaint_form.attachments import content_matches
+
+from klachtenportaal.attachments import content_matches
 
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "files"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -14,6 +15,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @pytest.mark.parametrize(("name", "content_type"), [
     ("brief.pdf", "application/pdf"), ("foto.png", "image/png"), ("verslag.docx", DOCX)])
 def test_content_matches_real_files_of_their_kind(name: str, content_type: str) -> None:
+    # GIVEN the first 4 KB of a real file WHEN checked against its kind THEN it matches
     assert content_matches(content_type, (FILES / name).read_bytes()[:4096])
 
 
@@ -30,10 +32,13 @@ def test_content_matches_real_files_of_their_kind(name: str, content_type: str) 
 ])
 def test_content_matches_refuses_what_is_not_what_it_says(head: bytes,
                                                           content_type: str) -> None:
+    # GIVEN a file's first bytes WHEN checked against a kind it is not THEN it does not match
     assert not content_matches(content_type, head)
 
 
 def test_content_matches_takes_text_and_photos_by_their_signatures() -> None:
+    # GIVEN text (also cut off inside a character) and the signatures of photos
+    # WHEN checked against their kinds THEN each matches
     assert content_matches("text/plain", "Gesprek op 3 maart:\r\n\u2013 geen afspraak".encode())
     # a head that ends halfway a character is still text
     assert content_matches("text/plain", "Café".encode()[:-1])

@@ -240,15 +240,11 @@
   /* Attachments: each chosen file goes straight to S3 with a presigned POST the API hands
      out; the form then names the uploaded files by id. Without script, files are added
      after sending. */
-  var UPLOAD_URL = "/api/klachten/bijlagen";
-  var MAX_FILES = 5;
-  var TYPES = { pdf: "application/pdf", jpg: "image/jpeg", jpeg: "image/jpeg",
-    png: "image/png", heic: "image/heic", heif: "image/heic", txt: "text/plain",
-    docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" };
-
-  function typeOf(file) {
+  /* The type a file is declared as, by its extension (the kinds the form takes, from the
+     page); its content decides in the end. */
+  function typeOf(file, types) {
     var extension = file.name.split(".").pop().toLowerCase();
-    return TYPES[extension] || file.type || "application/octet-stream";
+    return types[extension] || file.type || "application/octet-stream";
   }
 
   function setUpAttachments(form, idField) {
@@ -258,6 +254,9 @@
     if (!field || !window.FormData) {
       return { files: files, busy: function () { return 0; } };
     }
+    var uploadUrl = field.getAttribute("data-kp-upload-url");
+    var maxFiles = Number(field.getAttribute("data-kp-max-files"));
+    var types = JSON.parse(field.getAttribute("data-kp-types"));
     var input = field.querySelector("input[type=file]");
     var list = field.querySelector("[data-kp-file-list]");
     var status = field.querySelector("[data-kp-file-status]");
@@ -301,13 +300,13 @@
 
     function upload(file) {
       var entry = row(file);
-      if (files.length + busy >= MAX_FILES) {
-        refused(entry, "Je kunt hoogstens 5 bestanden meesturen.");
+      if (files.length + busy >= maxFiles) {
+        refused(entry, "Je kunt hoogstens " + maxFiles + " bestanden meesturen.");
         return;
       }
       busy += 1;
-      post(UPLOAD_URL, { submission_id: idField.value, name: file.name,
-        content_type: typeOf(file), size: file.size }).then(function (result) {
+      post(uploadUrl, { submission_id: idField.value, name: file.name,
+        content_type: typeOf(file, types), size: file.size }).then(function (result) {
         if (result.status !== 201) {
           refused(entry, (result.data.errors && result.data.errors.attachments) ||
             result.data.message || "Dit bestand kunnen we nu niet toevoegen.");
@@ -322,7 +321,7 @@
           if (sent.ok) {
             added(entry, { id: result.data.id, name: file.name });
           } else {
-            refused(entry, "Dit bestand kunnen we niet aannemen. Is het groter dan 10 MB?");
+            refused(entry, "Dit bestand kunnen we niet aannemen. Is het te groot?");
           }
         });
       }).catch(function () {

@@ -1,6 +1,6 @@
 """What a complainant may attach to a complaint, and whether a file is what it says it is.
-No AWS here: the service reads the file's first bytes through the upload store and asks
-these rules."""
+No AWS here: the backend reads a file's first bytes through its upload store and asks these
+rules; the pages tell the same limits and kinds."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ class FileKind:
     extensions: tuple[str, ...]
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS: dict[str, FileKind] = {
     "application/pdf": FileKind("PDF", (".pdf",)),
     "image/jpeg": FileKind("JPEG-foto", (".jpg", ".jpeg")),
     "image/png": FileKind("PNG-afbeelding", (".png",)),
     "image/heic": FileKind("HEIC-foto", (".heic", ".heif")),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
-        FileKind("Word-bestand (DOCX)", (".docx",)),
+    DOCX: FileKind("Word-bestand (DOCX)", (".docx",)),
     "text/plain": FileKind("tekstbestand", (".txt",)),
 }
 # ISO base media brands of HEIC and HEIF photos (the `ftyp` box a phone writes).
@@ -44,7 +44,7 @@ def content_matches(content_type: str, head: bytes) -> bool:
         return head.startswith(b"\x89PNG\r\n\x1a\n")
     if content_type == "image/heic":
         return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
-    if content_type in KINDS and content_type.endswith("wordprocessingml.document"):
+    if content_type == DOCX:
         # A zip archive holding a Word document's parts, not just any zip.
         return head.startswith(b"PK\x03\x04") and b"word/" in head
     if content_type == "text/plain":
@@ -75,3 +75,14 @@ def kind_named(name: str) -> str | None:
     extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return next((content_type for content_type, kind in KINDS.items()
                  if extension in kind.extensions), None)
+
+
+def attachment_limits() -> dict[str, object]:
+    """The limits and kinds as the pages state them, the form's file picker offers them and
+    the page's script declares a file's type (by its extension)."""
+    return {"files": MAX_FILES, "file_mb": MAX_FILE_BYTES // 2**20,
+            "total_mb": MAX_TOTAL_BYTES // 2**20,
+            "accept": ",".join(extension for kind in KINDS.values()
+                               for extension in kind.extensions),
+            "types": {extension.lstrip("."): content_type
+                      for content_type, kind in KINDS.items() for extension in kind.extensions}}
