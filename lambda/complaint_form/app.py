@@ -433,11 +433,8 @@ def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
                          body.model_dump_json(exclude_none=True), headers)
     pages = get_dependencies().pages
     page = None
-    if answer.form_again and _is_form_post() and app.current_event.path == STATUS_LINK_PATH:
-        page = pages.status_link_form(_form_values(), errors or {})
-    elif answer.form_again and _is_form_post():
-        notice = None if errors else answer.message
-        page = pages.form_again(_form_values(), errors or {}, notice)
+    if answer.form_again and _is_form_post():
+        page = _form_again(errors or {}, None if errors else answer.message)
     if page is None and errors is not None:
         # The form named no provider we know, so there is no form to show again.
         page = pages.message("Zorgaanbieder niet gevonden", messages.invalid("provider"))
@@ -450,6 +447,15 @@ def _sent_values(complaint: ComplaintRequest) -> dict[str, str]:
     """What the form post sent, with the submission's id: the answers' check page carries
     them to the send button, so a repeated press is one complaint."""
     return {**_form_values(), "submission_id": str(complaint.submission_id)}
+
+
+def _form_again(errors: dict[str, str], notice: str | None) -> str | None:
+    """The form the post came from, again, with what was typed, its errors and a notice;
+    None when there is no such form to show (a provider we do not know)."""
+    pages = get_dependencies().pages
+    if app.current_event.path == STATUS_LINK_PATH:
+        return pages.status_link_form(_form_values(), errors)
+    return pages.form_again(_form_values(), errors, notice)
 
 
 def _with_contacts(message: str) -> str:

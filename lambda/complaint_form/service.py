@@ -10,6 +10,7 @@ A complaint is stored before any e-mail is tried. E-mails that fail stay pending
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from hmac import compare_digest
@@ -237,9 +238,18 @@ def _submit(*, request: ComplaintRequest, scripted: bool,
 def find_complaint(reference: str, page_secret: str,
                    deps: Dependencies | None = None) -> ComplaintOutline:
     """The complaint whose confirmation page this is."""
-    deps = deps or get_dependencies()
+    return _with_secret(reference, page_secret, lambda found: found.page_secret,
+                        deps or get_dependencies())
+
+
+def _with_secret(reference: str, secret: str,
+                 secret_of: Callable[[ComplaintOutline], str | None],
+                 deps: Dependencies) -> ComplaintOutline:
+    """The complaint, if `secret` is the one its page's path holds (`secret_of`);
+    ComplaintNotFoundError else, whichever of the two is wrong."""
     complaint = deps.repository.outline(reference) if is_reference(reference) else None
-    if complaint is None or not compare_digest(complaint.page_secret, page_secret):
+    expected = secret_of(complaint) if complaint else None
+    if complaint is None or expected is None or not compare_digest(expected, secret):
         raise ComplaintNotFoundError(reference)
     return complaint
 
@@ -383,10 +393,7 @@ def view_status(reference: str, secret: str, viewer_ip: str,
     complainant's own (the link reached only their address); StatusPageClosedError past the
     days after closing that the page stays open."""
     deps = deps or get_dependencies()
-    complaint = deps.repository.outline(reference) if is_reference(reference) else None
-    if (complaint is None or complaint.status_secret is None
-            or not compare_digest(complaint.status_secret, secret)):
-        raise ComplaintNotFoundError(reference)
+    complaint = _with_secret(reference, secret, lambda found: found.status_secret, deps)
     now = deps.clock()
     if not _status_page_open(complaint, now.astimezone(AMSTERDAM).date()):
         raise StatusPageClosedError(reference)
