@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from klachtenportaal.attachments import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
+from klachtenportaal.attachments import KINDS, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
 
 # field: (label, message when missing, message when invalid)
 FIELDS: dict[str, tuple[str, str, str]] = {
@@ -114,9 +114,12 @@ def in_form_order(errors: Mapping[str, str]) -> dict[str, str]:
 
 
 # Attachments: each message names the file, as the complainant's computer calls it.
+_KINDS = [kind.label for kind in KINDS.values()]
+
+
 def attachment_kind(name: str) -> str:
-    return (f"'{name}' kunnen we niet aannemen. Stuur een PDF, JPEG-foto, PNG-afbeelding, "
-            f"HEIC-foto, Word-bestand (DOCX) of tekstbestand.")
+    return (f"'{name}' kunnen we niet aannemen. Stuur een {', '.join(_KINDS[:-1])} of "
+            f"{_KINDS[-1]}.")
 
 
 def attachment_too_large(name: str) -> str:

@@ -395,26 +395,27 @@ def view_status(reference: str, secret: str, viewer_ip: str,
     deps = deps or get_dependencies()
     complaint = _with_secret(reference, secret, lambda found: found.status_secret, deps)
     now = deps.clock()
-    if not _status_page_open(complaint, now.astimezone(AMSTERDAM).date()):
+    today = now.astimezone(AMSTERDAM).date()
+    if not _status_page_open(complaint, today):
         raise StatusPageClosedError(reference)
     deps.access_log.write(AccessEntry(
         event="status_view", at=now, reference=reference, user_id="klager",
         user="klager (link naar de statuspagina)", role="klager", source_ip=viewer_ip,
         outcome="allowed"))
-    today = now.astimezone(AMSTERDAM).date()
     open_complaint = complaint.status not in CLOSED
-    awaiting_contact = open_complaint and complaint.contact_made_at is None
-    judgement_due = complaint.judgement_due
-    awaiting_judgement = (open_complaint and judgement_due is not None
-                          and complaint.judgement_on is None)
+    # The deadlines still awaited: contact not made, judgement not given, complaint open.
+    contact_by = complaint.deadlines.contact_by \
+        if open_complaint and complaint.contact_made_at is None else None
+    judgement_by = complaint.judgement_due \
+        if open_complaint and complaint.judgement_on is None else None
     final_body = (complaint.regeling or {}).get("final_body") or {}
     commission = deps.registry.portal.commissions.get(final_body.get("commission", ""))
     return StatusView(
         complaint=complaint, open_until=status_page_open_until(complaint),
-        contact_due=awaiting_contact and today <= complaint.deadlines.contact_by,
-        contact_late=awaiting_contact and today > complaint.deadlines.contact_by,
-        judgement_due=awaiting_judgement and judgement_due is not None and today <= judgement_due,
-        judgement_late=awaiting_judgement and judgement_due is not None and today > judgement_due,
+        contact_due=contact_by is not None and today <= contact_by,
+        contact_late=contact_by is not None and today > contact_by,
+        judgement_due=judgement_by is not None and today <= judgement_by,
+        judgement_late=judgement_by is not None and today > judgement_by,
         commission=commission.name if commission else None)
 
 

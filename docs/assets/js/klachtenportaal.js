@@ -432,11 +432,10 @@
     /* Versturen: what the form holds is sent, and stored. */
     check.addEventListener("submit", function (event) {
       event.preventDefault();
-      var body = formBody(form);
       send(check.querySelector("[data-kp-send]"), event.target.action, function (result) {
         answered(result, result.status === 201 ? function (data) {
           check.hidden = true;
-          showConfirmation(root, data, Boolean(body.send_copy));
+          showConfirmation(root, data, form.querySelector("#send_copy").checked);
         } : null);
       });
     });
