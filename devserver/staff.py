@@ -21,7 +21,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from moto.cognitoidp.models import COGNITO_TOTP_MFA_SECRET as TOTP_SECRET
-from moto.cognitoidp.utils import cognito_totp
+from moto.cognitoidp.utils import TOTP_TIME_STEP, cognito_totp
 
 __all__ = ["LOCAL_ACCOUNTS", "NEW_ACCOUNT", "TOTP_SECRET", "LocalStaffPool", "totp_code"]
 
@@ -36,10 +36,20 @@ LOCAL_ACCOUNTS = {
 NEW_ACCOUNT = ("nieuw@klachtenportaal.local", "Tijdelijk-Wachtwoord-9", ["klachtenfunctionaris"])
 GROUPS = ("klachtenfunctionaris", "beheerder")
 
+CODE_SECONDS_NEEDED = 5
 
-def totp_code(at: float | None = None) -> str:
-    """The code an authenticator app shows now for the local accounts."""
-    return cognito_totp(TOTP_SECRET).generate(int(at or time.time())).decode()
+
+def totp_code() -> str:
+    """The code an authenticator app shows for the local accounts, with time left to use it.
+
+    moto accepts a code only within its own 30-second step, so a code read in the step's last
+    seconds may be refused on arrival; like a person watching the app's countdown, wait for
+    the next code then.
+    """
+    seconds_left = TOTP_TIME_STEP - time.time() % TOTP_TIME_STEP
+    if seconds_left < CODE_SECONDS_NEEDED:
+        time.sleep(seconds_left)
+    return cognito_totp(TOTP_SECRET).generate(int(time.time())).decode()
 
 
 @dataclass(frozen=True)
