@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 
 ENV    ?= test
 
-.PHONY: setup validate schema openapi build serve check test lint policy bench deploy destroy clean
+.PHONY: setup validate schema openapi translations build serve check test lint policy bench deploy destroy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ schema: setup ## Regenerate providers.schema.json from the registry model
 
 openapi: setup ## Regenerate docs/api-docs/openapi.json from the API's code
 	AWS_DEFAULT_REGION=eu-west-1 $(BIN)/python -m complaint_form openapi > docs/api-docs/openapi.json
+
+# Every text to translate (babel.cfg) into the English catalogue, which is then compiled; new
+# texts come with an empty msgstr to fill in, changed ones marked fuzzy (README).
+CATALOGUE := klachtenportaal/locale
+translations: setup ## Update the English catalogue from the source, then compile it
+	$(BIN)/pybabel -q extract -F babel.cfg --sort-by-file --no-wrap -o $(CATALOGUE)/messages.pot .
+	$(BIN)/pybabel -q update -i $(CATALOGUE)/messages.pot -d $(CATALOGUE) -l en --no-wrap --no-fuzzy-matching
+	$(BIN)/pybabel -q compile -d $(CATALOGUE) -l en
+	rm $(CATALOGUE)/messages.pot
 
 build: setup ## Validate, then build the site into site/
 	$(BIN)/klachtenportaal build

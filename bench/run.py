@@ -251,6 +251,22 @@ def bench_registry(work: Path, count: int = 5000, rounds: int = 5) -> str:
                  f"median of {rounds})", ["what", "seconds"], rows)
 
 
+def bench_language_weight(work: Path) -> str:
+    """One provider's page in Dutch and in English, from the real registry (the generated
+    providers have Dutch pages only)."""
+    site = work / "site-languages"
+    timed([PYTHON, "-m", "sitegen.cli", "build", "--registry", str(REPO / "providers.yaml"),
+           "--site-dir", str(site)])
+    rows = []
+    for language, folder in (("nl", site), ("en", site / "en")):
+        page = folder / "aanbieders" / "dragon-coaching" / "index.html"
+        rows.append([language, f"{page.stat().st_size / 1024:.1f}",
+                     f"{len(gzip.compress(page.read_bytes())) / 1024:.1f}"])
+    shutil.rmtree(site, ignore_errors=True)
+    return table("Page weight by language (Dragon Coaching, the real registry)",
+                 ["language", "provider page KB (HTML)", "gzip KB"], rows)
+
+
 def bench_weight(facts: dict[int, Any]) -> str:
     rows = []
     for count in sorted(facts):
@@ -851,7 +867,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "build" in only:
             text, facts = bench_build([int(n) for n in args.sizes.split(",")], work)
-            parts += [text, bench_weight(facts), bench_registry(work)]
+            parts += [text, bench_weight(facts), bench_language_weight(work),
+                      bench_registry(work)]
         if "rebuild" in only:
             parts.append(bench_rebuild(work))
         if "lambda" in only or "serve" in only:

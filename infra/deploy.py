@@ -41,6 +41,7 @@ from klachtenportaal.fields import EmailAddress
 from klachtenportaal.privacy import RETENTION_DAYS
 from sitegen.cli import build as build_site
 from sitegen.loader import load_registry
+from sitegen.translations import catalogue_problems
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = REPO_ROOT / "infra" / "environments"
@@ -218,6 +219,10 @@ def build_lambda_bundle(repo_root: Path, work_dir: Path,
     """The Lambda zip: libraries, our packages and the registry as JSON, all compiled for
     the runtime's Python; with its sha256."""
     check_python()
+    problems = catalogue_problems()
+    if problems:
+        raise SystemExit("\n".join([*problems, "The backend's texts need their translations "
+                                    "(README, Languages); nothing was deployed."]))
     requirements = [f"python {LAMBDA_PYTHON}", *runtime_requirements()]
     requirements_key = hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:16]
     dependencies = work_dir / f"dependencies-{requirements_key}"

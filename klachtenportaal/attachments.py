@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from klachtenportaal.i18n import N_
+
 MAX_FILES = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_TOTAL_BYTES = 20 * 1024 * 1024
@@ -21,12 +23,12 @@ class FileKind:
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS: dict[str, FileKind] = {
-    "application/pdf": FileKind("PDF", (".pdf",)),
-    "image/jpeg": FileKind("JPEG-foto", (".jpg", ".jpeg")),
-    "image/png": FileKind("PNG-afbeelding", (".png",)),
-    "image/heic": FileKind("HEIC-foto", (".heic", ".heif")),
-    DOCX: FileKind("Word-bestand (DOCX)", (".docx",)),
-    "text/plain": FileKind("tekstbestand", (".txt",)),
+    "application/pdf": FileKind(N_("PDF"), (".pdf",)),
+    "image/jpeg": FileKind(N_("JPEG-foto"), (".jpg", ".jpeg")),
+    "image/png": FileKind(N_("PNG-afbeelding"), (".png",)),
+    "image/heic": FileKind(N_("HEIC-foto"), (".heic", ".heif")),
+    DOCX: FileKind(N_("Word-bestand (DOCX)"), (".docx",)),
+    "text/plain": FileKind(N_("tekstbestand"), (".txt",)),
 }
 # ISO base media brands of HEIC and HEIF photos (the `ftyp` box a phone writes).
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}

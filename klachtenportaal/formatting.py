@@ -12,6 +12,7 @@ from pydantic import HttpUrl
 
 from klachtenportaal import UPLOAD_PATH
 from klachtenportaal.attachments import attachment_limits
+from klachtenportaal.i18n import N_, SOURCE_LANGUAGE, Language, translations
 
 
 @lru_cache(maxsize=1 << 16)
@@ -44,19 +45,23 @@ def display_url(url: HttpUrl | str) -> str:
     return text.rstrip("/")
 
 
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december")
-_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_MONTHS = (N_("januari"), N_("februari"), N_("maart"), N_("april"), N_("mei"), N_("juni"),
+           N_("juli"), N_("augustus"), N_("september"), N_("oktober"), N_("november"),
+           N_("december"))
+_DAYS = (N_("maandag"), N_("dinsdag"), N_("woensdag"), N_("donderdag"), N_("vrijdag"),
+         N_("zaterdag"), N_("zondag"))
 
 
-def format_date(day: date) -> str:
-    """A date as Dutch readers expect it, e.g. 'maandag 30 november 2026'."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+def format_date(day: date, language: Language = SOURCE_LANGUAGE) -> str:
+    """A date as readers expect it, e.g. 'maandag 30 november 2026', 'Monday 30 November
+    2026'."""
+    name = translations(language).gettext
+    return f"{name(_DAYS[day.weekday()])} {day.day} {name(_MONTHS[day.month - 1])} {day.year}"
 
 
-def format_day_of(moment: datetime) -> str:
-    """The Dutch date of a moment, as the clock in the Netherlands showed it."""
-    return format_date(moment.astimezone(ZoneInfo("Europe/Amsterdam")).date())
+def format_day_of(moment: datetime, language: Language = SOURCE_LANGUAGE) -> str:
+    """The date of a moment, as the clock in the Netherlands showed it."""
+    return format_date(moment.astimezone(ZoneInfo("Europe/Amsterdam")).date(), language)
 
 
 def format_days_left(days: int) -> str:
@@ -68,9 +73,13 @@ def format_days_left(days: int) -> str:
     return f"nog {days} werkdag{'en' if days > 1 else ''}"
 
 
-def template_environment(package: str) -> jinja2.Environment:
+def template_environment(package: str,
+                         language: Language = SOURCE_LANGUAGE) -> jinja2.Environment:
     """Templates of `package` (its `templates/` folder) and of this one (the complaint form),
-    strict about missing values, with the filters above.
+    in `language`, strict about missing values and translations, with the filters above.
+
+    Text to translate is marked as Jinja2's i18n extension has it (`{% trans %}`, `_()`),
+    whitespace trimmed, so a text may be wrapped over lines in a template.
 
     HTML is escaped: templates ending in `.html` and templates made from strings (Markdown
     pages); subjects and text parts of e-mails (`.txt`) are plain text. Templates are read
@@ -82,9 +91,13 @@ def template_environment(package: str) -> jinja2.Environment:
         loader=loader, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
                                             default_for_string=True),
-        auto_reload=False)
+        auto_reload=False, extensions=["jinja2.ext.i18n"])
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(format_phone=format_phone, tel_href=tel_href, display_url=display_url,
-                       format_date=format_date, format_day_of=format_day_of)
+                       format_date=lambda day: format_date(day, language),
+                       format_day_of=lambda moment: format_day_of(moment, language))
+    env.globals.update(language=language)
     # What the pages tell about attachments is what the backend holds them to.
     env.globals.update(attachment_limits=attachment_limits(), upload_url=UPLOAD_PATH)
     return env

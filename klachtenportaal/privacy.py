@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from klachtenportaal.i18n import N_, SOURCE_LANGUAGE, Language, translations
+
 # Days a closed complaint is kept before the nightly retention job deletes it (the backend's
 # RETENTION_DAYS; infra/template.yaml's RetentionDays has the same default).
 RETENTION_DAYS: Final = 730
@@ -25,43 +27,50 @@ ACCESS_LOG_YEARS: Final = 5
 # The staff groups (Cognito, sign-in with MFA) that may open a dossier, and how the page
 # names their members.
 DOSSIER_READERS: Final = ("klachtenfunctionaris", "beheerder")
-ROLE_PLURALS: Final = {"klachtenfunctionaris": "klachtenfunctionarissen",
-                       "beheerder": "beheerders"}
+ROLE_PLURALS: Final = {"klachtenfunctionaris": N_("klachtenfunctionarissen"),
+                       "beheerder": N_("beheerders")}
 
-# Dutch writes small numbers in words ("twee jaar"), larger ones in digits ("35 dagen").
-_NUMBER_WORDS: Final = ("één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht",
-                        "negen", "tien", "elf", "twaalf")
+# Small numbers in words ("twee jaar"), larger ones in digits ("35 dagen").
+_NUMBER_WORDS: Final = (N_("één"), N_("twee"), N_("drie"), N_("vier"), N_("vijf"), N_("zes"),
+                        N_("zeven"), N_("acht"), N_("negen"), N_("tien"), N_("elf"),
+                        N_("twaalf"))
 _DAYS_IN_YEAR: Final = 365
 
 
-def format_number(number: int) -> str:
-    """A count as Dutch text reads it: 1 to 12 in words ('twee'), the rest in digits."""
-    return _NUMBER_WORDS[number - 1] if 1 <= number <= len(_NUMBER_WORDS) else str(number)
+def format_number(number: int, language: Language = SOURCE_LANGUAGE) -> str:
+    """A count as text reads it: 1 to 12 in words ('twee'), the rest in digits."""
+    if 1 <= number <= len(_NUMBER_WORDS):
+        return translations(language).gettext(_NUMBER_WORDS[number - 1])
+    return str(number)
 
 
-def format_years(years: int) -> str:
-    """A number of years in Dutch: 'één jaar', 'vijf jaar' ('jaar' stays singular)."""
+def format_years(years: int, language: Language = SOURCE_LANGUAGE) -> str:
+    """A number of years: 'één jaar', 'vijf jaar' ('jaar' stays singular), 'five years'."""
     if years < 1:
         raise ValueError(f"a period of years must be positive, not {years}")
-    return f"{format_number(years)} jaar"
+    return (translations(language).ngettext("%(count)s jaar", "%(count)s jaar", years)
+            % {"count": format_number(years, language)})
 
 
-def format_days(days: int) -> str:
+def format_days(days: int, language: Language = SOURCE_LANGUAGE) -> str:
     """A period given in days, as a reader thinks of it: whole years of 365 days as years
     (730 -> 'twee jaar'), anything else in days ('35 dagen', 'één dag'). Never rounded: a
     period the page states must be the one the code applies."""
     if days < 1:
         raise ValueError(f"a period of days must be positive, not {days}")
     if days % _DAYS_IN_YEAR == 0:
-        return format_years(days // _DAYS_IN_YEAR)
-    return f"{format_number(days)} {'dag' if days == 1 else 'dagen'}"
+        return format_years(days // _DAYS_IN_YEAR, language)
+    return (translations(language).ngettext("%(count)s dag", "%(count)s dagen", days)
+            % {"count": format_number(days, language)})
 
 
-def format_list(items: Sequence[str]) -> str:
-    """Items as a Dutch enumeration: 'a', 'a en b', 'a, b en c'."""
+def format_list(items: Sequence[str], language: Language = SOURCE_LANGUAGE) -> str:
+    """Items as an enumeration: 'a', 'a en b', 'a, b en c'."""
     if not items:
         raise ValueError("nothing to enumerate")
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"
+    last = translations(language).gettext("%(items)s en %(last)s")
+    return items[0] if len(items) == 1 else last % {"items": ", ".join(items[:-1]),
+                                                    "last": items[-1]}
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,11 @@ class PrivacyPage:
     dossier_readers: str
 
 
-def privacy_page() -> PrivacyPage:
+def privacy_page(language: Language = SOURCE_LANGUAGE) -> PrivacyPage:
+    role = translations(language).gettext
     return PrivacyPage(
-        retention=format_days(RETENTION_DAYS),
-        backups=format_days(BACKUP_DAYS),
-        access_log=format_years(ACCESS_LOG_YEARS),
-        dossier_readers=format_list([ROLE_PLURALS[role] for role in DOSSIER_READERS]))
+        retention=format_days(RETENTION_DAYS, language),
+        backups=format_days(BACKUP_DAYS, language),
+        access_log=format_years(ACCESS_LOG_YEARS, language),
+        dossier_readers=format_list([role(ROLE_PLURALS[key]) for key in DOSSIER_READERS],
+                                    language))

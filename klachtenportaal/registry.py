@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from klachtenportaal.fields import EmailAddress, Key, PhoneNumber, Postcode
+from klachtenportaal.i18n import SOURCE_LANGUAGE, Language, RegistryText, translated
 
 _MARKUP = re.compile(r"<[A-Za-z/!]|\]\(|\*\*|`")
 
@@ -32,16 +33,21 @@ def _check_plain_text(value: str) -> str:
     return value
 
 
+# Text for readers, shown in the reader's language (klachtenportaal/i18n.py).
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
     AfterValidator(_check_plain_text),
+    AfterValidator(RegistryText),
 ]
+# A name, shown as it is in every language.
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_check_plain_text),
 ]
+# A short text for readers (a title, a label), shown in the reader's language.
+Label = Annotated[Name, AfterValidator(RegistryText)]
 Source = Annotated[Name, Field(description="Where this comes from: a document's title or URL, "
                                           "so a maintainer can check it.")]
 
@@ -58,7 +64,7 @@ class Address(Model):
 
 
 class Link(Model):
-    title: Name
+    title: Label
     url: HttpUrl
 
 
@@ -74,7 +80,7 @@ class Document(Model):
 class PhoneLine(Model):
     """A phone line besides a contact's main number, with its own hours."""
 
-    label: Name = Field(description="What the line is for, e.g. 'Buiten kantoortijd'.")
+    label: Label = Field(description="What the line is for, e.g. 'Buiten kantoortijd'.")
     number: PhoneNumber
     hours: Text | None = None
 
@@ -84,7 +90,7 @@ class Contact(Model):
     it is ("Onafhankelijke vertrouwenspersoon van ...")."""
 
     name: Name | None = None
-    role: Name | None = None
+    role: Label | None = None
     description: Text | None = None
     audience: Text | None = Field(None, description="Who may use it, e.g. only under 18.")
     email: EmailAddress | None = None
@@ -114,7 +120,7 @@ class SharedContact(Contact):
 
 
 class Step(Model):
-    title: Name
+    title: Label
     text: Text | None = None
     regelingen: list[Key] | None = Field(
         None, description="Only for these regimes (of the provider); all when left out."
@@ -206,7 +212,7 @@ class Regeling(Model):
 
     name: Name
     law: Name
-    title: Name
+    title: Label
     applies_to: Text
     summary: Text
     officer: Literal["free", "included", "optional"] = Field(
@@ -237,6 +243,10 @@ class Provider(Model):
         None, description="Where the provider's term for its judgement starts: when the "
         "complaint is in writing at the complaints body (portal) or at the provider itself.")
     regulation: Name | None = Field(None, description="Name and version of its own scheme.")
+    languages: list[Language] = Field(
+        default_factory=lambda: [SOURCE_LANGUAGE],
+        description="The languages of its page: always nl, and en when it asks for an "
+        "English page (its texts then need English in the catalogue, see README).")
     intro: list[Text] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
     first_steps: list[Step] = Field(default_factory=list)
@@ -256,12 +266,30 @@ class Provider(Model):
                              "e.g. [wkkgz] or [jeugdwet, wmo]")
         return keys
 
+    @field_validator("languages")
+    @classmethod
+    def _dutch_first(cls, languages: list[Language]) -> list[Language]:
+        if languages[:1] != [SOURCE_LANGUAGE] or len(set(languages)) != len(languages):
+            raise ValueError("every page is in Dutch first: nl, then each other language "
+                             "once, e.g. [nl, en]")
+        return languages
+
 
 class Registry(Model):
     portal: Portal
     regelingen: dict[Key, Regeling]
     contacts: dict[Key, SharedContact]
     providers: list[Provider]
+
+    def in_language(self, language: Language) -> Registry:
+        """The registry with the parts every page shares (the complaints body, the regimes and
+        the shared contacts) in `language`; providers stay as they are, each translated only
+        for a page in a language it asked for."""
+        if language == SOURCE_LANGUAGE:
+            return self
+        return self.model_copy(update={"portal": translated(self.portal, language),
+                                       "regelingen": translated(self.regelingen, language),
+                                       "contacts": translated(self.contacts, language)})
 
     def provider(self, slug: str) -> Provider | None:
         return next((p for p in self.providers if p.slug == slug), None)

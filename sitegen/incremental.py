@@ -3,8 +3,10 @@
 `update` compares a newly loaded registry with the one the site was built from. When only
 provider entries differ, the pages of the providers that changed are rendered again and
 written in place, the pages of removed providers are deleted, the search index is patched,
-and so are the provider index and the sitemap when names or the set of providers changed.
-Any other difference (the complaints body, regimes, shared contacts) needs a full build.
+and so are the provider index (in each language) and the sitemap when names or the set of
+providers changed. Any other difference (the complaints body, regimes, shared contacts), or
+a change to a provider with a page in another language (a page MkDocs builds), needs a full
+build.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from klachtenportaal import PROVIDERS_DIR
-from klachtenportaal.registry import Registry
+from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE
+from klachtenportaal.registry import Provider, Registry
 from sitegen import shell
 from sitegen.pages import PageRenderer
 
@@ -36,7 +39,7 @@ class IncrementalSite:
         self.site_dir = site_dir
         self.site_url = site_url
         self.registry = registry
-        self.renderer = PageRenderer(registry)
+        self.renderer = PageRenderer(registry, site_url=site_url)
         self.shell = self._built_shell()
 
     def update(self, registry: Registry) -> Update:
@@ -45,7 +48,10 @@ class IncrementalSite:
             raise FullBuildNeededError("something besides the providers changed")
         old = {provider.slug: provider for provider in self.registry.providers}
         new = {provider.slug: provider for provider in registry.providers}
-        renderer = PageRenderer(registry)
+        if any(_in_other_languages(old.get(slug)) or _in_other_languages(new.get(slug))
+               for slug in old.keys() | new.keys() if old.get(slug) != new.get(slug)):
+            raise FullBuildNeededError("a provider with a page in another language changed")
+        renderer = PageRenderer(registry, site_url=self.site_url)
         written = []
         for slug, provider in new.items():
             if old.get(slug) != provider:
@@ -60,7 +66,7 @@ class IncrementalSite:
         if written or removed:
             shell.update_search_index(self.site_dir, written, removed=removed + urls)
         if _names(registry) != _names(self.registry):
-            self._patch_index(renderer)
+            self._patch_index(registry)
         added = [f"{PROVIDERS_DIR}/{slug}/" for slug in new.keys() - old.keys()]
         if added or removed:
             shell.update_sitemap(self.site_dir, self.site_url, added, removed=removed)
@@ -79,18 +85,25 @@ class IncrementalSite:
         except shell.ShellError as exc:
             raise FullBuildNeededError("the built pages do not match the registry") from exc
 
-    def _patch_index(self, renderer: PageRenderer) -> None:
-        old_index = self.renderer.provider_index()
-        index = self.site_dir / old_index.url / "index.html"
-        built = index.read_text(encoding="utf-8")
-        if old_index.body not in built:
-            raise FullBuildNeededError("the built index does not match the registry")
-        shell.replace_file(index, built.replace(old_index.body, renderer.provider_index().body, 1))
+    def _patch_index(self, registry: Registry) -> None:
+        """The provider index in each language: every provider is on each."""
+        for language in LANGUAGES:
+            old_index = PageRenderer(self.registry, language, self.site_url).provider_index()
+            new_index = PageRenderer(registry, language, self.site_url).provider_index()
+            index = self.site_dir / old_index.url / "index.html"
+            built = index.read_text(encoding="utf-8")
+            if old_index.body not in built:
+                raise FullBuildNeededError("the built index does not match the registry")
+            shell.replace_file(index, built.replace(old_index.body, new_index.body, 1))
 
 
 def _shared_parts(registry: Registry) -> tuple[object, ...]:
     """What every page depends on: all of the registry but the providers."""
     return registry.portal, registry.regelingen, registry.contacts
+
+
+def _in_other_languages(provider: Provider | None) -> bool:
+    return provider is not None and provider.languages != [SOURCE_LANGUAGE]
 
 
 def _names(registry: Registry) -> list[tuple[str, str]]:

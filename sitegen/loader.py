@@ -107,6 +107,13 @@ class RegistryLoader:
         return registry
 
 
+def value_positions(text: str) -> _Positions:
+    """Where each value of a registry's YAML `text` starts (`text` known to parse)."""
+    data = yaml_rs.loads(text, parse_datetime=False)
+    assert isinstance(data, dict), "a registry is a mapping"
+    return _BlockScanner(text).positions(data)
+
+
 @dataclass
 class _Positions:
     """Where each value (and each mapping key) starts in the YAML file, 1-based."""

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from klachtenportaal import CHECK_PATH, PROVIDERS_DIR
 from klachtenportaal.formatting import template_environment
+from klachtenportaal.i18n import SOURCE_LANGUAGE, Language, translated, translations
 from klachtenportaal.registry import (
     Contact,
     Document,
@@ -25,8 +26,20 @@ from klachtenportaal.registry import (
     Registry,
     Step,
 )
+from sitegen.paths import in_language, language_dir, language_root_of, page_url, root_of
 
 PROCEDURES_DIR = "procedures"
+# Each language named in itself, as a reader looking for it knows it.
+LANGUAGE_NAMES: dict[Language, str] = {"nl": "Nederlands", "en": "English"}
+
+
+@dataclass(frozen=True)
+class LanguageLinks:
+    """A page's links to its versions in other languages: `hreflang` alternates for its head
+    and a visible language switch; none for a page in one language."""
+
+    head: str = ""
+    switch: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,7 @@ class GeneratedPage:
     title: str
     description: str
     body: str
+    links: LanguageLinks = LanguageLinks()
 
     @property
     def url(self) -> str:
@@ -63,20 +77,7 @@ class LetterGroup:
     providers: list[Provider]
 
 
-def page_url(src_uri: str) -> str:
-    """The directory URL MkDocs gives a Markdown file (`use_directory_urls`)."""
-    stem = src_uri.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/"
-
-
-def root_of(url: str) -> str:
-    """Relative path from a page at `url` back to the site root."""
-    return "../" * url.count("/")
-
-
-# Every provider page is at aanbieders/<slug>/.
+# Every provider page is at aanbieders/<slug>/ (under en/ in English).
 _PROVIDER_ROOT = root_of(page_url(f"{PROVIDERS_DIR}/slug.md"))
 
 
@@ -87,17 +88,19 @@ def portal_contact(registry: Registry) -> Contact:
                    address=portal.address)
 
 
-def intake_for(registry: Registry,
-               keys: Iterable[str]) -> list[tuple[IntakeStep, str | None]]:
+def intake_for(registry: Registry, keys: Iterable[str],
+               language: Language = SOURCE_LANGUAGE) -> list[tuple[IntakeStep, str | None]]:
     """The complaints body's intake steps that apply to a complaint under one of the regimes
     `keys`, each with a label when it applies to only some of them ("Alleen bij de Jeugdwet")."""
+    _ = translations(language).gettext
     wanted = list(keys)
     steps: list[tuple[IntakeStep, str | None]] = []
     for step in registry.portal.intake:
         only = wanted if step.regelingen is None else [k for k in wanted if k in step.regelingen]
         if only:
-            names = " en de ".join(registry.regelingen[k].name for k in only)
-            steps.append((step, None if only == wanted else f"Alleen bij de {names}"))
+            names = _(" en de ").join(registry.regelingen[k].name for k in only)
+            steps.append((step, None if only == wanted else _("Alleen bij de %(names)s")
+                          % {"names": names}))
     return steps
 
 
@@ -122,11 +125,16 @@ def group_by_letter(providers: Iterable[Provider]) -> list[LetterGroup]:
 
 
 class PageRenderer:
-    """Renders the generated pages of one registry."""
+    """Renders the generated pages of one registry in one language."""
 
-    def __init__(self, registry: Registry) -> None:
-        self.registry = registry
-        self.env = template_environment("sitegen")
+    def __init__(self, registry: Registry, language: Language = SOURCE_LANGUAGE,
+                 site_url: str = "") -> None:
+        self.language = language
+        self.site_url = site_url
+        self.registry = registry = registry.in_language(language)
+        self.env = template_environment("sitegen", language)
+        self._ = translations(language).gettext
+        self._dir = language_dir(language)
         self._common: dict[str, Any] = {
             # The API is under the site's own address (CloudFront's /api/*, or `make serve`):
             # the form posts its answers there to be checked first.
@@ -176,6 +184,8 @@ class PageRenderer:
         return [self.registry.contacts[key] for key in dict.fromkeys(keys)]
 
     def provider_page(self, provider: Provider) -> GeneratedPage:
+        """The provider's page in this renderer's language (one it asked for)."""
+        provider = translated(provider, self.language)
         adviser_keys = dict.fromkeys([
             *(key for reg in provider.regelingen
               for key in self.registry.regelingen[reg].vertrouwenspersonen),
@@ -190,25 +200,41 @@ class PageRenderer:
                 for key in adviser_keys],
             about_portal=self._fragment(
                 "about_portal", *provider.regelingen,
-                intake=intake_for(self.registry, provider.regelingen)),
+                intake=intake_for(self.registry, provider.regelingen, self.language)),
             portal_card=self._fragment("portal_contact"),
             form=self._fragment("form", *provider.regelingen,
                                 regelingen=self.registry.regeling_choices(provider)),
             other_ways=self._fragment("other_ways"),
         )
         names = ", ".join(self.registry.regelingen[key].name for key in provider.regelingen)
+        src_uri = f"{self._dir}{PROVIDERS_DIR}/{provider.slug}.md"
         return GeneratedPage(
-            src_uri=f"{PROVIDERS_DIR}/{provider.slug}.md",
-            title=f"Klachten over {provider.name}",
-            description=f"Zo dien je een klacht in over {provider.name} ({names}).",
+            src_uri=src_uri,
+            title=self._("Klachten over %(provider)s") % {"provider": provider.name},
+            description=self._("Zo dien je een klacht in over %(provider)s (%(regelingen)s).")
+            % {"provider": provider.name, "regelingen": names},
             body=body,
+            links=self.language_links(page_url(src_uri), provider.languages),
         )
 
+    def language_links(self, url: str, languages: Iterable[Language]) -> LanguageLinks:
+        """The links of the page at `url`, in this renderer's language, to its versions in
+        `languages` (the same path under each language's folder)."""
+        versions = [(language, in_language(url, language)) for language in languages]
+        if len(versions) < 2:
+            return LanguageLinks()
+        macros: Any = self.env.get_template("language_links.html").module
+        return LanguageLinks(
+            head=str(macros.head(versions, self.site_url)),
+            switch=str(macros.switch([(language, root_of(url) + target, LANGUAGE_NAMES[language])
+                                      for language, target in versions
+                                      if language != self.language])))
+
     def regeling_page(self, key: str, regeling: Regeling) -> GeneratedPage:
-        src_uri = f"{PROCEDURES_DIR}/{key}.md"
+        src_uri = f"{self._dir}{PROCEDURES_DIR}/{key}.md"
         body = self.env.get_template("regeling.html").render(
             **self._common,
-            root=root_of(page_url(src_uri)),
+            root=language_root_of(page_url(src_uri), self.language),
             regeling=regeling,
             commission=self.registry.portal.commissions[regeling.final_body.commission],
             documents=self._documents(regeling),
@@ -218,27 +244,36 @@ class PageRenderer:
         return GeneratedPage(
             src_uri=src_uri,
             title=f"{regeling.title} ({regeling.name})",
-            description=f"De klachtenprocedure volgens de {regeling.law}, stap voor stap.",
+            description=self._("De klachtenprocedure volgens de %(law)s, stap voor stap.")
+            % {"law": regeling.law},
             body=body,
         )
 
     def provider_index(self) -> GeneratedPage:
+        src_uri = f"{self._dir}{PROVIDERS_DIR}/index.md"
         body = self.env.get_template("provider_index.html").render(
             **self._common,
             groups=group_by_letter(self.registry.providers),
             count=len(self.registry.providers),
+            # a provider without a page in this language: its Dutch page
+            source_pages=root_of(page_url(src_uri)) + PROVIDERS_DIR + "/",
         )
         return GeneratedPage(
-            src_uri=f"{PROVIDERS_DIR}/index.md",
-            title="Zorgaanbieders A-Z",
-            description=f"Alle zorgaanbieders aangesloten bij {self.registry.portal.name}.",
+            src_uri=src_uri,
+            title=self._("Zorgaanbieders A-Z"),
+            description=self._("Alle zorgaanbieders aangesloten bij %(portal)s.")
+            % {"portal": self.registry.portal.name},
             body=body,
         )
 
     def documents(self) -> list[GeneratedPage]:
         """The generated pages that go through MkDocs like hand-written ones: a page per
-        regime and the provider index."""
+        regime and the provider index; in another language than Dutch also the pages of the
+        providers that asked for one (few: the page shell is for the Dutch ones)."""
+        own_pages = ([] if self.language == SOURCE_LANGUAGE else
+                     [self.provider_page(provider) for provider in self.registry.providers
+                      if self.language in provider.languages])
         return [*(self.regeling_page(key, regeling)
                   for key, regeling in self.registry.regelingen.items()),
-                self.provider_index()]
+                self.provider_index(), *own_pages]
 

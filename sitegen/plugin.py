@@ -19,20 +19,29 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
-from klachtenportaal import STATUS_LINK_PATH
-from klachtenportaal.formatting import template_environment
+from klachtenportaal import PROVIDERS_DIR, STATUS_LINK_PATH
+from klachtenportaal.i18n import LANGUAGES, MissingTranslationError
 from klachtenportaal.privacy import privacy_page
 from klachtenportaal.registry import Registry
 from sitegen import shell
 from sitegen.loader import RegistryError, load_registry
-from sitegen.pages import GeneratedPage, PageRenderer, intake_for, portal_contact, root_of
+from sitegen.pages import GeneratedPage, PageRenderer, intake_for, portal_contact
+from sitegen.paths import in_language, language_of, language_root_of
+from sitegen.translations import compiled_problems
 from sitegen.workers import ProviderPageWorkers
+
+# Pages only staff read: in Dutch only.
+STAFF_PAGES = ("behandelomgeving.md",)
 
 
 class PluginConfig(Config):
     registry = config_options.Type(str, default="providers.yaml")
+    # The navigation of each language's pages besides Dutch (mkdocs.yml's `nav`).
+    nav_by_language = config_options.Type(dict, default={})
 
 
 class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
@@ -44,10 +53,20 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
             self.registry: Registry = load_registry(path)
         except RegistryError as exc:
             raise PluginError(exc.report()) from None
-        renderer = PageRenderer(self.registry)
-        self.provider_pages = ProviderPageWorkers(renderer)  # first: they render meanwhile
-        self.documents = {page.src_uri: page for page in renderer.documents()}
-        self.markdown_env = template_environment("sitegen")
+        problems = [stale for stale, _catalogue in compiled_problems() if stale]
+        if problems:
+            raise PluginError("\n".join(problems))
+        site_url = config.site_url or ""
+        self.renderers = {language: PageRenderer(self.registry, language, site_url)
+                          for language in LANGUAGES}
+        # first: they render meanwhile
+        self.provider_pages = ProviderPageWorkers(self.renderers["nl"])
+        try:
+            self.documents = {page.src_uri: page for renderer in self.renderers.values()
+                              for page in renderer.documents()}
+        except MissingTranslationError as exc:
+            self.provider_pages.stop()
+            raise PluginError(str(exc)) from None
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -57,24 +76,74 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
         generated = [File.generated(config, page.src_uri,
                                     content=shell.page_source(page.title, page.description))
                      for page in self.documents.values()]
-        return Files([page_shell, *files, *generated])
+        files = Files([page_shell, *files, *generated])
+        missing = [f"docs/{in_language(file.src_uri, language)}: missing, the {language} "
+                   f"version of docs/{file.src_uri}"
+                   for file in files.documentation_pages()
+                   if language_of(file.src_uri) == "nl" and file.src_uri not in STAFF_PAGES
+                   and file.generated_by is None
+                   for language in LANGUAGES
+                   if files.get_file_from_path(in_language(file.src_uri, language)) is None]
+        if missing:
+            raise PluginError("\n".join(missing))
+        # Every page's path, the spliced provider pages' too: its versions in other languages.
+        self.pages = {file.src_uri for file in files.documentation_pages()} | {
+            f"{PROVIDERS_DIR}/{provider.slug}.md" for provider in self.registry.providers}
+        return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """The navigation of each other language, from `nav_by_language`, built as MkDocs
+        builds `nav`; pages in that language show it (`on_page_context`)."""
+        self.navigations: dict[str, Navigation] = {}
+        dutch = config.nav
+        for language, items in self.config.nav_by_language.items():
+            config.nav = items
+            try:
+                self.navigations[language] = get_navigation(files, config)
+            finally:
+                config.nav = dutch
+            home = files.get_file_from_path(in_language("index.md", language))
+            self.navigations[language].homepage = home.page if home else None
+        return nav
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         """Hand-written pages may use registry facts (`{{ portal.phone }}`) instead of copies,
-        and the privacy promises the code keeps (`{{ privacy.retention }}`)."""
+        and the privacy promises the code keeps (`{{ privacy.retention }}`), in the page's
+        language (by its folder: docs/en/ is English)."""
+        language = language_of(page.file.src_uri)
+        page.meta["language"] = language
         if page.file.generated_by is not None:
             return markdown
-        registry = self.registry
+        renderer = self.renderers[language]
+        registry = renderer.registry
         try:
-            return self.markdown_env.from_string(markdown).render(
+            return renderer.env.from_string(markdown).render(
                 portal=registry.portal, regelingen=registry.regelingen,
                 contacts=registry.contacts, portal_contact=portal_contact(registry),
-                intake=intake_for(registry, registry.regelingen), root=root_of(page.url),
-                privacy=privacy_page(), status_link_url=STATUS_LINK_PATH)
+                intake=intake_for(registry, registry.regelingen, language),
+                root=language_root_of(page.url, language), privacy=privacy_page(language),
+                status_link_url=STATUS_LINK_PATH)
         except jinja2.TemplateError as exc:
             line = f":{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise PluginError(f"docs/{page.file.src_uri}{line}: {exc}") from None
+        except MissingTranslationError as exc:
+            raise PluginError(f"docs/{page.file.src_uri}: {exc}") from None
+
+    def on_page_context(self, context: TemplateContext, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        """The page's links to its versions in other languages (main.html places them); the
+        page shell gets marks, filled in per provider page (`sitegen.shell`)."""
+        if page.file.src_uri == shell.SHELL_SRC_URI:
+            page.meta["language_head"], page.meta["language_switch"] = shell.LANGUAGE_MARKS
+            return context
+        language = language_of(page.file.src_uri)
+        links = self.renderers[language].language_links(
+            page.url, [other for other in LANGUAGES
+                       if in_language(page.file.src_uri, other) in self.pages])
+        page.meta["language_head"], page.meta["language_switch"] = links.head, links.switch
+        context["nav"] = self.navigations.get(language, nav)
+        return context
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
                         files: Files) -> str:

@@ -28,6 +28,9 @@ SHELL_URL = f"{PROVIDERS_DIR}/__aanbieder__/"
 TITLE_MARK = "KPSHELLTITLE"
 DESCRIPTION_MARK = "KPSHELLDESCRIPTION"
 BODY_MARK = "<!-- klachtenportaal:body -->"
+# Where a page's links to its versions in other languages go (head, content): each mark stays,
+# followed by the page's links, so the shell can be recovered from any page.
+LANGUAGE_MARKS = ("<!-- klachtenportaal:languages -->", "<!-- klachtenportaal:switch -->")
 
 
 class ShellError(Exception):
@@ -48,13 +51,13 @@ def shell_source() -> str:
 
 
 def check_shell(shell: str) -> None:
-    for mark in (TITLE_MARK, DESCRIPTION_MARK, BODY_MARK):
+    for mark in (TITLE_MARK, DESCRIPTION_MARK, BODY_MARK, *LANGUAGE_MARKS):
         if mark not in shell:
             raise ShellError(f"the page shell lost its marker {mark!r}; check the theme overrides")
 
 
 _MARKS = re.compile("(" + "|".join(map(re.escape, (BODY_MARK, TITLE_MARK, DESCRIPTION_MARK,
-                                                   SHELL_URL))) + ")")
+                                                   SHELL_URL, *LANGUAGE_MARKS))) + ")")
 
 
 @lru_cache(maxsize=4)
@@ -64,9 +67,12 @@ def _cut(shell: str) -> list[str]:
 
 
 def splice(shell: str, page: GeneratedPage) -> str:
-    """The page: the shell with the page's title, description, URL and body in place."""
+    """The page: the shell with the page's title, description, URL, body and language links
+    in place."""
+    head, switch = LANGUAGE_MARKS
     values = {BODY_MARK: page.body, TITLE_MARK: html.escape(page.title),
-              DESCRIPTION_MARK: html.escape(page.description), SHELL_URL: page.url}
+              DESCRIPTION_MARK: html.escape(page.description), SHELL_URL: page.url,
+              head: head + page.links.head, switch: switch + page.links.switch}
     return "".join([values.get(part, part) for part in _cut(shell)])
 
 
@@ -75,7 +81,10 @@ def recover_shell(built: str, page: GeneratedPage) -> str:
     page as it was rendered for that build. ShellError when `built` does not hold it."""
     if page.body not in built:
         raise ShellError(f"{page.url} was not built from this page body")
+    head, switch = LANGUAGE_MARKS
     return (built.replace(page.body, BODY_MARK, 1)
+            .replace(head + page.links.head, head, 1)
+            .replace(switch + page.links.switch, switch, 1)
             .replace(html.escape(page.title), TITLE_MARK)
             .replace(html.escape(page.description), DESCRIPTION_MARK)
             .replace(page.url, SHELL_URL))

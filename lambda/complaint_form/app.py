@@ -7,6 +7,7 @@ page's script) and HTML (a form post without script, or a page opened in the bro
 
 from __future__ import annotations
 
+import base64
 import traceback
 from dataclasses import dataclass, replace
 from http import HTTPStatus
@@ -79,6 +80,7 @@ from complaint_form.service import (
     view_status,
 )
 from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, STATUS_LINK_PATH, UPLOAD_PATH
+from klachtenportaal.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Language, _, current_language
 
 HTML = "text/html; charset=utf-8"
 
@@ -205,9 +207,11 @@ def post_complaint(complaint: ComplaintRequest) -> Response[str]:
     receipt = submit_complaint(request=complaint, scripted=not _is_form_post())
     if _answer_in_html():
         return _see_other(receipt.confirmation_page)
-    what = "vraag" if receipt.kind == "advies" else "klacht"
-    answer = ReceiptResponse(**receipt.model_dump(),
-                             message=f"Je {what} is ontvangen. Je kenmerk is {receipt.reference}.")
+    message = (_("Je vraag is ontvangen. Je kenmerk is %(reference)s.") if receipt.kind == "advies"
+               else _("Je klacht is ontvangen. Je kenmerk is %(reference)s."))
+    answer = ReceiptResponse(
+        **receipt.model_dump(), message=message % {"reference": receipt.reference},
+        html=get_dependencies().pages.receipt(receipt, copy_asked=complaint.send_copy))
     return _response(HTTPStatus.CREATED, content_types.APPLICATION_JSON,
                      answer.model_dump_json())
 
@@ -283,9 +287,9 @@ def post_status_link(request: StatusLinkRequest) -> Response[str]:
     if not _content_type_documented():
         raise UnsupportedContentTypeError
     request_status_link(request)
-    message = _with_contacts(messages.STATUS_LINK_ASKED)
+    message = _with_contacts(_(messages.STATUS_LINK_ASKED))
     if _answer_in_html():
-        return _page(get_dependencies().pages.message("Link aangevraagd", message))
+        return _page(get_dependencies().pages.message(_("Link aangevraagd"), message))
     return _response(HTTPStatus.OK, content_types.APPLICATION_JSON,
                      StatusLinkResponse(message=message).model_dump_json())
 
@@ -320,62 +324,65 @@ class Answer:
     form_again: bool = False
 
 
-UNREADABLE = Answer(HTTPStatus.BAD_REQUEST, "Formulier niet gelezen",
-                    "We konden het formulier niet lezen. Laad de pagina opnieuw en probeer het "
-                    "nog eens.")
-INVALID = Answer(HTTPStatus.UNPROCESSABLE_ENTITY, "Niet alles is goed ingevuld",
-                 "Niet alles is goed ingevuld. Verbeter de velden hieronder.", form_again=True)
-UNSUPPORTED = Answer(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Formulier niet gelezen",
-                     "Stuur het formulier als application/json of "
-                     "application/x-www-form-urlencoded.")
-UNEXPECTED = Answer(HTTPStatus.INTERNAL_SERVER_ERROR, "Er ging iets mis",
-                    "Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. Was je "
-                    "klacht toch al ontvangen, dan krijg je hetzelfde kenmerk en geen dubbele "
-                    "klacht. Of mail of bel ons.")
-NOT_FOUND = Answer(HTTPStatus.NOT_FOUND, "Niet gevonden", "Deze pagina bestaat niet.")
+# Titles and messages in Dutch, marked for the catalogue; `answer_error` translates them.
+UNREADABLE = Answer(HTTPStatus.BAD_REQUEST, N_("Formulier niet gelezen"),
+                    N_("We konden het formulier niet lezen. Laad de pagina opnieuw en probeer "
+                       "het nog eens."))
+INVALID = Answer(HTTPStatus.UNPROCESSABLE_ENTITY, N_("Niet alles is goed ingevuld"),
+                 N_("Niet alles is goed ingevuld. Verbeter de velden hieronder."),
+                 form_again=True)
+UNSUPPORTED = Answer(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, N_("Formulier niet gelezen"),
+                     N_("Stuur het formulier als application/json of "
+                        "application/x-www-form-urlencoded."))
+UNEXPECTED = Answer(HTTPStatus.INTERNAL_SERVER_ERROR, N_("Er ging iets mis"),
+                    N_("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw. "
+                       "Was je klacht toch al ontvangen, dan krijg je hetzelfde kenmerk en geen "
+                       "dubbele klacht. Of mail of bel ons."))
+NOT_FOUND = Answer(HTTPStatus.NOT_FOUND, N_("Niet gevonden"), N_("Deze pagina bestaat niet."))
 ANSWERS: dict[type[Exception], Answer] = {
     MalformedBodyError: UNREADABLE,
     SubmissionInvalidError: INVALID,
     UnsupportedContentTypeError: UNSUPPORTED,
     RequestUnsupportedContentType: UNSUPPORTED,
     SpamRejectedError: Answer(
-        HTTPStatus.BAD_REQUEST, "Formulier niet verstuurd",
-        "We konden je formulier niet verwerken. Wacht even en verstuur het opnieuw, of mail "
-        "of bel ons."),
+        HTTPStatus.BAD_REQUEST, N_("Formulier niet verstuurd"),
+        N_("We konden je formulier niet verwerken. Wacht even en verstuur het opnieuw, of mail "
+           "of bel ons.")),
     PayloadTooLargeError: Answer(
-        HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Te veel tekst",
-        "Je formulier bevat te veel tekst. Maak je antwoorden korter en probeer het opnieuw."),
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE, N_("Te veel tekst"),
+        N_("Je formulier bevat te veel tekst. Maak je antwoorden korter en probeer het "
+           "opnieuw.")),
     IdempotencyAlreadyInProgressError: Answer(
-        HTTPStatus.CONFLICT, "Al bezig",
-        "Je formulier wordt al verwerkt. Wacht een paar seconden en laad de pagina opnieuw.",
-        retry_after=5),
+        HTTPStatus.CONFLICT, N_("Al bezig"),
+        N_("Je formulier wordt al verwerkt. Wacht een paar seconden en laad de pagina "
+           "opnieuw."), retry_after=5),
     AddressLimitReachedError: Answer(
-        HTTPStatus.TOO_MANY_REQUESTS, "Vandaag al vaker verstuurd",
-        "Met dit e-mailadres is vandaag al een paar keer een formulier verstuurd. Er is niets "
-        "bewaard. Wil je nog iets doorgeven? Bel {phone} ({phone_hours}) of mail naar "
-        "{email}.", retry_after=3600),
+        HTTPStatus.TOO_MANY_REQUESTS, N_("Vandaag al vaker verstuurd"),
+        N_("Met dit e-mailadres is vandaag al een paar keer een formulier verstuurd. Er is "
+           "niets bewaard. Wil je nog iets doorgeven? Bel {phone} ({phone_hours}) of mail naar "
+           "{email}."), retry_after=3600),
     IdempotencyValidationError: Answer(
-        HTTPStatus.CONFLICT, "Formulier al verstuurd",
-        "Dit formulier is al eerder verstuurd, met andere antwoorden. Laad de pagina opnieuw "
-        "en vul het formulier opnieuw in."),
+        HTTPStatus.CONFLICT, N_("Formulier al verstuurd"),
+        N_("Dit formulier is al eerder verstuurd, met andere antwoorden. Laad de pagina "
+           "opnieuw en vul het formulier opnieuw in.")),
     StorageUnavailableError: Answer(
-        HTTPStatus.SERVICE_UNAVAILABLE, "Probeer het later opnieuw",
-        "Het lukte ons nu niet om je klacht op te slaan. Er is niets bewaard. Je antwoorden "
-        "staan hieronder nog. Probeer het over een paar minuten opnieuw.",
+        HTTPStatus.SERVICE_UNAVAILABLE, N_("Probeer het later opnieuw"),
+        N_("Het lukte ons nu niet om je klacht op te slaan. Er is niets bewaard. Je antwoorden "
+           "staan hieronder nog. Probeer het over een paar minuten opnieuw."),
         retry_after=30, form_again=True),
     NotFoundError: NOT_FOUND,
     ComplaintNotFoundError: NOT_FOUND,
     CopyLinkExpiredError: Answer(
-        HTTPStatus.GONE, "Link verlopen",
-        "Deze link werkt niet meer. Wil je toch een kopie van je klacht? Bel {phone} "
-        "({phone_hours}) of mail naar {email}, en noem je kenmerk."),
+        HTTPStatus.GONE, N_("Link verlopen"),
+        N_("Deze link werkt niet meer. Wil je toch een kopie van je klacht? Bel {phone} "
+           "({phone_hours}) of mail naar {email}, en noem je kenmerk.")),
     AttachmentRefusedError: Answer(
-        HTTPStatus.UNPROCESSABLE_ENTITY, "Bestand niet toegevoegd",
-        "Ga terug om een ander bestand te kiezen."),
+        HTTPStatus.UNPROCESSABLE_ENTITY, N_("Bestand niet toegevoegd"),
+        N_("Ga terug om een ander bestand te kiezen.")),
     StatusPageClosedError: Answer(
-        HTTPStatus.GONE, "Link verlopen",
-        "Deze link werkt niet meer: je klacht is al een tijd afgesloten. Heb je nog vragen? "
-        "Bel {phone} ({phone_hours}) of mail naar {email}, en noem je kenmerk."),
+        HTTPStatus.GONE, N_("Link verlopen"),
+        N_("Deze link werkt niet meer: je klacht is al een tijd afgesloten. Heb je nog vragen? "
+           "Bel {phone} ({phone_hours}) of mail naar {email}, en noem je kenmerk.")),
 }
 
 
@@ -418,7 +425,8 @@ def answer_error(error: Exception) -> Response[str]:
                      where=f"{frame.filename}:{frame.lineno}" if frame else None)
     elif isinstance(error, StorageUnavailableError):
         logger.error("storage_unavailable", error=str(error))
-    answer = replace(answer, message=_with_contacts(answer.message))
+    answer = replace(answer, title=_(answer.title),
+                     message=_with_contacts(_(answer.message)))
     if isinstance(error, AttachmentRefusedError):
         # Why, naming the file (after the contacts: a file's name may hold braces).
         answer = replace(answer, message=f"{error} {answer.message}")
@@ -437,7 +445,7 @@ def _respond(answer: Answer, errors: dict[str, str] | None) -> Response[str]:
         page = _form_again(errors or {}, None if errors else answer.message)
     if page is None and errors is not None:
         # The form named no provider we know, so there is no form to show again.
-        page = pages.message("Zorgaanbieder niet gevonden", messages.invalid("provider"))
+        page = pages.message(_("Zorgaanbieder niet gevonden"), messages.invalid("provider"))
     if page is None:
         page = pages.message(answer.title, answer.message)
     return _response(answer.status, HTML, page, headers)
@@ -464,7 +472,7 @@ def _with_contacts(message: str) -> str:
         return message
     from klachtenportaal.formatting import format_phone
 
-    portal = get_dependencies().registry.portal
+    portal = get_dependencies().pages.portal()
     return message.format(phone=format_phone(portal.phone), phone_hours=portal.phone_hours,
                           email=portal.email)
 
@@ -483,7 +491,8 @@ def openapi_document() -> str:
         description="Receives complaints from the complaint form on the klachtenpagina's.")
 
 
-REFUSED = Answer(HTTPStatus.FORBIDDEN, "Geen toegang", "Gebruik het formulier op onze website.")
+REFUSED = Answer(HTTPStatus.FORBIDDEN, N_("Geen toegang"),
+                 N_("Gebruik het formulier op onze website."))
 
 
 def _refused(event: dict[str, Any]) -> bool:
@@ -505,13 +514,40 @@ def _refused(event: dict[str, Any]) -> bool:
     return origin not in ("null", f"{site.scheme}://{site.netloc}")
 
 
+def _reader_language(event: dict[str, Any]) -> Language:
+    """The language to answer in: the one the form sends (`language`: its page's), else the
+    first of ours the browser asks for (Accept-Language), else Dutch. Read from the event
+    itself, before the framework: its own checks answer in it too."""
+    headers = {name.lower(): str(value) for name, value in (event.get("headers") or {}).items()}
+    body = str(event.get("body") or "")[:get_dependencies().settings.max_body_bytes]
+    sent: object = None
+    try:
+        if event.get("isBase64Encoded"):
+            body = base64.b64decode(body).decode("utf-8", "replace")
+        kind = media_type(headers.get("content-type", ""))
+        if kind == FORM:
+            sent = parse_qs(body).get("language", [None])[0]
+        elif kind == JSON:
+            sent = parse_json_body(body).get("language")
+    except (ValueError, MalformedBodyError):
+        sent = None  # the framework answers an unreadable body; in the browser's language
+    if sent in LANGUAGES:
+        return sent
+    for asked in headers.get("accept-language", "").split(","):
+        code = asked.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return SOURCE_LANGUAGE
+
+
 def _refusal(event: dict[str, Any]) -> dict[str, Any]:
     content_type = str((event.get("headers") or {}).get("content-type", ""))
     if media_type(content_type) == JSON:
         kind, body = content_types.APPLICATION_JSON, ErrorResponse(
-            message=REFUSED.message).model_dump_json()
+            message=_(REFUSED.message)).model_dump_json()
     else:
-        kind, body = HTML, get_dependencies().pages.message(REFUSED.title, REFUSED.message)
+        kind, body = HTML, get_dependencies().pages.message(_(REFUSED.title),
+                                                            _(REFUSED.message))
     return {"statusCode": REFUSED.status, "body": body,
             "headers": {**SECURITY_HEADERS, "Content-Type": kind}}
 
@@ -519,6 +555,7 @@ def _refusal(event: dict[str, Any]) -> dict[str, Any]:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    current_language.set(_reader_language(event))
     if _refused(event):
         logger.info("request_refused")
         return _refusal(event)

@@ -14,6 +14,7 @@ from complaint_form.intake import copy_link, status_page
 from complaint_form.models import STATUS_PAGE_DAYS_AFTER_CLOSING, StoredComplaint
 from complaint_form.ses import Email
 from klachtenportaal.formatting import template_environment
+from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE, Language
 
 if TYPE_CHECKING:
     from complaint_form.duties import Reminder
@@ -23,11 +24,14 @@ class EmailRenderer:
     def __init__(self, notification_email: str, site_url: str) -> None:
         self.notification_email = notification_email
         self.site_url = site_url.rstrip("/")
-        self.env = template_environment("complaint_form")
+        self._envs = {language: template_environment("complaint_form", language)
+                      for language in LANGUAGES}
 
     def _render(self, name: str, complaint: StoredComplaint, to: str,
-                reply_to: str | None = None) -> Email:
-        return self._email(name, to, reply_to, {
+                reply_to: str | None = None, language: Language | None = None) -> Email:
+        """An e-mail about `complaint`, in the complaint's language unless another is given."""
+        language = language or complaint.language
+        return self._email(name, to, reply_to, language, {
             "complaint": complaint,
             "portal": complaint.portal,
             "contact_days": complaint.portal["contact_within_working_days"],
@@ -43,15 +47,16 @@ class EmailRenderer:
         """Names the kenmerk only: the dossier opens after sign-in."""
         return f"{self.site_url}/behandelomgeving/#{reference}"
 
-    def _email(self, name: str, to: str, reply_to: str | None,
+    def _email(self, name: str, to: str, reply_to: str | None, language: Language,
                context: dict[str, Any]) -> Email:
-        subject = self.env.get_template(f"{name}_subject.txt").render(context)
+        env = self._envs[language]
+        subject = env.get_template(f"{name}_subject.txt").render(context)
         return Email(
             to=to,
             # A subject is one line, whatever the values in it hold.
             subject=" ".join(subject.split()),
-            text=self.env.get_template(f"{name}.txt").render(context),
-            html=self.env.get_template(f"{name}.html").render(context),
+            text=env.get_template(f"{name}.txt").render(context),
+            html=env.get_template(f"{name}.html").render(context),
             reply_to=reply_to,
         )
 
@@ -72,10 +77,11 @@ class EmailRenderer:
 
     def notification(self, complaint: StoredComplaint) -> Email:
         """The message telling the complaints body a complaint came in."""
-        return self._render("notification", complaint, self.notification_email)
+        return self._render("notification", complaint, self.notification_email,
+                            language=SOURCE_LANGUAGE)
 
     def reminder(self, reminder: Reminder) -> Email:
         """The day's deadlines for the complaints body: kenmerken, providers, dates and links
         to the dossiers, no personal data."""
-        return self._email("reminder", self.notification_email, None, {
+        return self._email("reminder", self.notification_email, None, SOURCE_LANGUAGE, {
             "reminder": reminder, "dossier_url": self.dossier_url})

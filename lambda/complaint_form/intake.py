@@ -78,6 +78,8 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
     from klachtenportaal.deadlines import compute_deadlines
 
     received_on = now.astimezone(AMSTERDAM).date()
+    # What the complainant's e-mails and pages say of the regime and of us, in their language
+    registry = registry.in_language(request.language)
     regeling_key = request.regeling or (
         provider.regelingen[0] if len(provider.regelingen) == 1 else None)
     regeling = registry.regelingen[regeling_key] if regeling_key else None
@@ -91,6 +93,7 @@ def new_complaint(request: ComplaintRequest, provider: Provider, registry: Regis
         reference=reference,
         submission_id=str(request.submission_id),
         kind=request.kind,
+        language=request.language,
         received_at=now,
         received_on=received_on,
         provider_slug=provider.slug,

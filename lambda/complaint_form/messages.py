@@ -1,4 +1,8 @@
-"""Dutch messages for the people filling in the form, one per field."""
+"""Messages for the people filling in the form, one per field, in the reader's language.
+
+Written in Dutch (the catalogue's source language, marked with `N_` where defined) and
+translated when given (klachtenportaal/i18n.py); the backend sets the reader's language per
+request."""
 
 from __future__ import annotations
 
@@ -6,91 +10,138 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from klachtenportaal.attachments import KINDS, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
+from klachtenportaal.i18n import N_, _
+
+# The attachment limits a message may name.
+_LIMITS = {"files": MAX_FILES, "file_mb": MAX_FILE_BYTES // 2**20,
+           "total_mb": MAX_TOTAL_BYTES // 2**20}
 
 # field: (label, message when missing, message when invalid)
 FIELDS: dict[str, tuple[str, str, str]] = {
-    "kind": ("Soort melding", "Kies of je een klacht wilt indienen of alleen advies wilt.",
-             "Kies 'klacht' of 'advies'."),
-    "provider": ("Zorgaanbieder", "Kies de zorgaanbieder waarover je een klacht hebt.",
-                 "Deze zorgaanbieder is niet bij ons aangesloten. Kies een zorgaanbieder uit "
-                 "de lijst."),
-    "regeling": ("Klachtenregeling", "Kies een klachtenregeling of kies 'Weet ik niet'.",
-                 "Kies een klachtenregeling die bij deze zorgaanbieder hoort, of kies "
-                 "'Weet ik niet'."),
-    "name": ("Je naam", "Vul je naam in.",
-             "Vul je naam in zonder regeleinden of speciale tekens."),
-    "email": ("Je e-mailadres", "Vul je e-mailadres in.",
-              "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."),
-    "phone": ("Je telefoonnummer", "Vul je telefoonnummer in als we je mogen bellen.",
-              "Vul een geldig telefoonnummer in, zoals 06 12345678."),
-    "role": ("Voor wie", "Kies of de klacht over jezelf gaat of over iemand anders.",
-             "Kies of de klacht over jezelf gaat of over iemand anders."),
-    "relation": ("Je relatie tot de cliënt",
-                 "Vul in wat je relatie is tot de cliënt, bijvoorbeeld ouder of partner.",
-                 "Vul je relatie tot de cliënt in zonder regeleinden of speciale tekens."),
-    "client_name": ("Naam van de cliënt", "Vul de naam in van de cliënt voor wie je klaagt.",
-                    "Vul de naam van de cliënt in zonder regeleinden of speciale tekens."),
-    "description": ("Wat is er gebeurd", "Vertel wat er is gebeurd.",
-                     "Vertel wat er is gebeurd, zonder speciale tekens."),
-    "occurred_on": ("Wanneer", "Vul de datum in waarop het gebeurde.",
-                    "Vul een datum in die niet in de toekomst ligt, zoals 14-03-2026."),
-    "desired_outcome": ("Gewenste oplossing", "Vertel welke oplossing je wilt.",
-                        "Vertel welke oplossing je wilt, zonder speciale tekens."),
-    "discussed_with_provider": ("Al besproken",
-                                "Kies of je de klacht al met de zorgaanbieder hebt besproken.",
-                                "Kies 'ja' of 'nee'."),
-    "wants_officer_support": ("Hulp van een klachtenfunctionaris",
-                              "Kies of je hulp wilt van een klachtenfunctionaris.",
-                              "Kies 'ja' of 'nee'."),
-    "contact_preference": ("Contact", "Kies hoe we contact met je opnemen.",
-                           "Kies telefoon of e-mail."),
-    "consent": ("Toestemming",
-                "Geef toestemming om je gegevens te gebruiken. Zonder toestemming kunnen we je "
-                "klacht niet behandelen.",
-                "Geef toestemming om je gegevens te gebruiken."),
-    "send_copy": ("Kopie", "Kies of je een kopie van je klacht wilt.", "Kies 'ja' of 'nee'."),
-    "attachments": ("Bestanden", "Je hebt een bestand twee keer toegevoegd. Verwijder het "
-                                 "een keer.",
-                    f"Je kunt hoogstens {MAX_FILES} bestanden meesturen. Verwijder er een "
-                    f"paar."),
-    "reference": ("Kenmerk", "Vul het kenmerk in. Het staat in je ontvangstbevestiging.",
-                  "Vul het kenmerk in zoals het in je ontvangstbevestiging staat, zoals "
-                  "KPZ-7K4M-Q9XD."),
-    "submission_id": ("Formulier", "Het formulier is niet goed verstuurd. Laad de pagina opnieuw.",
-                      "Het formulier is niet goed verstuurd. Laad de pagina opnieuw."),
+    "kind": (
+        N_("Soort melding"),
+        N_("Kies of je een klacht wilt indienen of alleen advies wilt."),
+        N_("Kies 'klacht' of 'advies'.")),
+    "provider": (
+        N_("Zorgaanbieder"),
+        N_("Kies de zorgaanbieder waarover je een klacht hebt."),
+        N_("Deze zorgaanbieder is niet bij ons aangesloten. Kies een zorgaanbieder uit de "
+           "lijst.")),
+    "regeling": (
+        N_("Klachtenregeling"),
+        N_("Kies een klachtenregeling of kies 'Weet ik niet'."),
+        N_("Kies een klachtenregeling die bij deze zorgaanbieder hoort, of kies 'Weet ik "
+           "niet'.")),
+    "name": (
+        N_("Je naam"),
+        N_("Vul je naam in."),
+        N_("Vul je naam in zonder regeleinden of speciale tekens.")),
+    "email": (
+        N_("Je e-mailadres"),
+        N_("Vul je e-mailadres in."),
+        N_("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")),
+    "phone": (
+        N_("Je telefoonnummer"),
+        N_("Vul je telefoonnummer in als we je mogen bellen."),
+        N_("Vul een geldig telefoonnummer in, zoals 06 12345678.")),
+    "role": (
+        N_("Voor wie"),
+        N_("Kies of de klacht over jezelf gaat of over iemand anders."),
+        N_("Kies of de klacht over jezelf gaat of over iemand anders.")),
+    "relation": (
+        N_("Je relatie tot de cliënt"),
+        N_("Vul in wat je relatie is tot de cliënt, bijvoorbeeld ouder of partner."),
+        N_("Vul je relatie tot de cliënt in zonder regeleinden of speciale tekens.")),
+    "client_name": (
+        N_("Naam van de cliënt"),
+        N_("Vul de naam in van de cliënt voor wie je klaagt."),
+        N_("Vul de naam van de cliënt in zonder regeleinden of speciale tekens.")),
+    "description": (
+        N_("Wat is er gebeurd"),
+        N_("Vertel wat er is gebeurd."),
+        N_("Vertel wat er is gebeurd, zonder speciale tekens.")),
+    "occurred_on": (
+        N_("Wanneer"),
+        N_("Vul de datum in waarop het gebeurde."),
+        N_("Vul een datum in die niet in de toekomst ligt, zoals 14-03-2026.")),
+    "desired_outcome": (
+        N_("Gewenste oplossing"),
+        N_("Vertel welke oplossing je wilt."),
+        N_("Vertel welke oplossing je wilt, zonder speciale tekens.")),
+    "discussed_with_provider": (
+        N_("Al besproken"),
+        N_("Kies of je de klacht al met de zorgaanbieder hebt besproken."),
+        N_("Kies 'ja' of 'nee'.")),
+    "wants_officer_support": (
+        N_("Hulp van een klachtenfunctionaris"),
+        N_("Kies of je hulp wilt van een klachtenfunctionaris."),
+        N_("Kies 'ja' of 'nee'.")),
+    "contact_preference": (
+        N_("Contact"),
+        N_("Kies hoe we contact met je opnemen."),
+        N_("Kies telefoon of e-mail.")),
+    "consent": (
+        N_("Toestemming"),
+        N_("Geef toestemming om je gegevens te gebruiken. Zonder toestemming kunnen we je "
+           "klacht niet behandelen."),
+        N_("Geef toestemming om je gegevens te gebruiken.")),
+    "send_copy": (
+        N_("Kopie"),
+        N_("Kies of je een kopie van je klacht wilt."),
+        N_("Kies 'ja' of 'nee'.")),
+    "attachments": (
+        N_("Bestanden"),
+        N_("Je hebt een bestand twee keer toegevoegd. Verwijder het een keer."),
+        N_("Je kunt hoogstens %(files)s bestanden meesturen. Verwijder er een paar.")),
+    "reference": (
+        N_("Kenmerk"),
+        N_("Vul het kenmerk in. Het staat in je ontvangstbevestiging."),
+        N_("Vul het kenmerk in zoals het in je ontvangstbevestiging staat, zoals "
+           "KPZ-7K4M-Q9XD.")),
+    "submission_id": (
+        N_("Formulier"),
+        N_("Het formulier is niet goed verstuurd. Laad de pagina opnieuw."),
+        N_("Het formulier is niet goed verstuurd. Laad de pagina opnieuw.")),
+    "language": (
+        N_("Taal"),
+        N_("Het formulier is niet goed verstuurd. Laad de pagina opnieuw."),
+        N_("Het formulier is niet goed verstuurd. Laad de pagina opnieuw.")),
 }
 
-EMAIL_NOT_ASCII = ("We kunnen geen e-mail sturen naar een adres met letters als é of ü vóór "
-                   "de @. Vul een e-mailadres in met alleen gewone letters, cijfers en tekens "
-                   "vóór de @.")
-UNKNOWN_FIELD = "Het formulier bevat een veld dat we niet kennen. Laad de pagina opnieuw."
-GENERAL = "Het formulier is niet goed verstuurd. Laad de pagina opnieuw en probeer het nog eens."
+EMAIL_NOT_ASCII = N_("We kunnen geen e-mail sturen naar een adres met letters als é of ü "
+                      "vóór de @. Vul een e-mailadres in met alleen gewone letters, cijfers en "
+                      "tekens vóór de @.")
+UNKNOWN_FIELD = N_("Het formulier bevat een veld dat we niet kennen. Laad de pagina opnieuw.")
+GENERAL = N_("Het formulier is niet goed verstuurd. Laad de pagina opnieuw en probeer het nog "
+             "eens.")
 
 
 def label(field: str) -> str:
-    return FIELDS[field][0] if field in FIELDS else field
+    return _(FIELDS[field][0]) if field in FIELDS else field
 
 
 def missing(field: str) -> str:
-    return FIELDS[field][1] if field in FIELDS else GENERAL
+    return _(FIELDS[field][1]) % _LIMITS if field in FIELDS else _(GENERAL)
 
 
 def invalid(field: str) -> str:
-    return FIELDS[field][2] if field in FIELDS else GENERAL
+    return _(FIELDS[field][2]) % _LIMITS if field in FIELDS else _(GENERAL)
 
 
 def message_for(field: str, error_type: str, ctx: Mapping[str, Any] | None = None) -> str:
-    """The Dutch message for one pydantic error on one field."""
+    """The message for one pydantic error on one field."""
     if field not in FIELDS:
-        return UNKNOWN_FIELD if error_type == "extra_forbidden" else GENERAL
+        unknown = error_type == "extra_forbidden"
+        return _(UNKNOWN_FIELD) if unknown else _(GENERAL)
     if error_type == "missing":
         return missing(field)
     if error_type == "string_too_long" and ctx:
-        return f"{label(field)}: gebruik hoogstens {ctx['max_length']} tekens."
+        return (_("%(field)s: gebruik hoogstens %(count)s tekens.")
+                % {"field": label(field), "count": ctx["max_length"]})
     if error_type == "string_too_short":
         return missing(field)
     if error_type == "email_not_ascii":
-        return EMAIL_NOT_ASCII
+        return _(EMAIL_NOT_ASCII)
     return invalid(field)
 
 
@@ -114,48 +165,59 @@ def in_form_order(errors: Mapping[str, str]) -> dict[str, str]:
 
 
 # Attachments: each message names the file, as the complainant's computer calls it.
-_KINDS = [kind.label for kind in KINDS.values()]
-
-
 def attachment_kind(name: str) -> str:
-    return (f"'{name}' kunnen we niet aannemen. Stuur een {', '.join(_KINDS[:-1])} of "
-            f"{_KINDS[-1]}.")
+    kinds = [_(kind.label) for kind in KINDS.values()]
+    return (_("'%(name)s' kunnen we niet aannemen. Stuur een %(kinds)s of %(last)s.")
+            % {"name": name, "kinds": ", ".join(kinds[:-1]), "last": kinds[-1]})
 
 
 def attachment_too_large(name: str) -> str:
-    return (f"'{name}' is groter dan {MAX_FILE_BYTES // 2**20} MB. Maak het bestand kleiner "
-            f"of stuur het per post.")
+    return (_("'%(name)s' is groter dan %(file_mb)s MB. Maak het bestand kleiner of stuur het "
+              "per post.") % {"name": name, **_LIMITS})
 
 
 def attachment_empty(name: str) -> str:
-    return f"'{name}' is leeg. Kies het goede bestand."
+    return _("'%(name)s' is leeg. Kies het goede bestand.") % {"name": name}
 
 
 def attachment_not_its_kind(name: str, kind: str) -> str:
-    return (f"'{name}' is geen echte {kind}: de inhoud past niet bij de naam. Kies het goede "
-            f"bestand of sla het opnieuw op.")
+    return (_("'%(name)s' is geen echte %(kind)s: de inhoud past niet bij de naam. Kies het "
+              "goede bestand of sla het opnieuw op.") % {"name": name, "kind": _(kind)})
 
 
 def attachment_infected(name: str) -> str:
-    return (f"In '{name}' is een virus gevonden. We nemen het niet aan. Verwijder het bestand "
-            f"en stuur een ander.")
+    return (_("In '%(name)s' is een virus gevonden. We nemen het niet aan. Verwijder het "
+              "bestand en stuur een ander.") % {"name": name})
 
 
 def attachment_missing(name: str) -> str:
-    return f"'{name}' is niet goed aangekomen. Verwijder het en voeg het opnieuw toe."
+    return (_("'%(name)s' is niet goed aangekomen. Verwijder het en voeg het opnieuw toe.")
+            % {"name": name})
 
 
-ATTACHMENTS_TOO_LARGE_TOGETHER = (f"Je bestanden zijn samen groter dan "
-                                  f"{MAX_TOTAL_BYTES // 2**20} MB. Verwijder er een of stuur "
-                                  f"ze per post.")
-ATTACHMENTS_FULL = (f"Je kunt hoogstens {MAX_FILES} bestanden meesturen, samen hoogstens "
-                    f"{MAX_TOTAL_BYTES // 2**20} MB. Dit bestand past er niet meer bij. Stuur "
-                    f"het per post of per e-mail.")
-ATTACHMENTS_CLOSED = ("Bij deze klacht kun je geen bestanden meer toevoegen. Wil je ons nog "
-                      "iets sturen? Mail het ons, en noem je kenmerk.")
+def this_file() -> str:
+    """How a message names a file whose name is not known."""
+    return _("Dit bestand")
+
+
+def attachments_too_large_together() -> str:
+    return (_("Je bestanden zijn samen groter dan %(total_mb)s MB. Verwijder er een of stuur "
+              "ze per post.") % _LIMITS)
+
+
+def attachments_full() -> str:
+    return (_("Je kunt hoogstens %(files)s bestanden meesturen, samen hoogstens %(total_mb)s "
+              "MB. Dit bestand past er niet meer bij. Stuur het per post of per e-mail.")
+            % _LIMITS)
+
+
+def attachments_closed() -> str:
+    return _("Bij deze klacht kun je geen bestanden meer toevoegen. Wil je ons nog iets "
+             "sturen? Mail het ons, en noem je kenmerk.")
+
 
 # The answer to a request for the status link, whether or not anything is sent.
-STATUS_LINK_ASKED = ("Als het kenmerk en het e-mailadres bij elkaar horen, sturen we je binnen "
-                     "een paar minuten een e-mail met de link naar de pagina van je klacht. "
-                     "Kijk ook bij je ongewenste e-mail. Krijg je niets? Bel {phone} "
-                     "({phone_hours}) of mail naar {email}.")
+STATUS_LINK_ASKED = N_("Als het kenmerk en het e-mailadres bij elkaar horen, sturen we je "
+                       "binnen een paar minuten een e-mail met de link naar de pagina van je "
+                       "klacht. Kijk ook bij je ongewenste e-mail. Krijg je niets? Bel {phone} "
+                       "({phone_hours}) of mail naar {email}.")

@@ -26,6 +26,7 @@ from pydantic import (
 from complaint_form.references import REFERENCE
 from klachtenportaal.attachments import MAX_FILES
 from klachtenportaal.fields import EmailAddress, Key, PhoneNumber
+from klachtenportaal.i18n import SOURCE_LANGUAGE, Language
 
 # 144 random bits: not guessable, short enough for a link in a plain-text e-mail.
 SECRET_BYTES = 18
@@ -149,6 +150,7 @@ class StatusLinkRequest(BaseModel):
     reference: Annotated[str, BeforeValidator(_reference_as_typed),
                          StringConstraints(pattern=f"^{REFERENCE.pattern}$")]
     email: EmailAddress
+    language: Language = Field(SOURCE_LANGUAGE, description="The language of the page.")
 
     @model_validator(mode="before")
     @classmethod
@@ -194,6 +196,7 @@ class UploadRequest(BaseModel):
     name: FileName = Field(description="The file's name, for the messages about it.")
     content_type: str = Field(max_length=200, description="The file's MIME type.")
     size: StrictInt = Field(ge=0, description="The file's size in bytes.")
+    language: Language = Field(SOURCE_LANGUAGE, description="The language of the page.")
 
 
 class UploadTicket(BaseModel):
@@ -214,6 +217,8 @@ class ComplaintRequest(BaseModel):
         None, description="A UUID the page makes once per form; repeats make one complaint. "
                           "Left out (no script), it is derived from the content.")
     kind: Literal["klacht", "advies"] = "klacht"
+    language: Language = Field(SOURCE_LANGUAGE, description="The language of the form's page: "
+                               "of the answers, the pages and the complainant's e-mails.")
     provider: Key
     regeling: Key | None = Field(None, description="Left out or 'onbekend' when not known.")
     name: ShortText
@@ -293,6 +298,8 @@ class ReceiptResponse(SubmissionReceipt):
     """The 201 answer to a JSON submission."""
 
     message: str
+    html: str = Field(description="The reference and what happens next, in the form's "
+                                  "language (HTML, escaped; the page's script shows it).")
 
 
 class CheckResponse(BaseModel):
@@ -507,6 +514,8 @@ class ComplaintOutline(StoredModel):
 
     reference: str
     kind: Literal["klacht", "advies"]
+    language: Language = Field(SOURCE_LANGUAGE, description="Of the complainant's pages and "
+                               "e-mails: the form's.")
     received_on: date
     provider_slug: str
     provider: dict[str, Any] = Field(description="The provider's registry entry at submission.")

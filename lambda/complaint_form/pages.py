@@ -6,25 +6,37 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from complaint_form.models import ComplaintOutline, ComplaintRequest
+from complaint_form.models import ComplaintOutline, ComplaintRequest, SubmissionReceipt
 
 if TYPE_CHECKING:
     from complaint_form.service import Confirmation, StatusView
 from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, PROVIDERS_DIR, STATUS_LINK_PATH
 from klachtenportaal.formatting import template_environment
-from klachtenportaal.registry import Provider, Registry
+from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE, Language, current_language
+from klachtenportaal.registry import Portal, Provider, Registry
 
 
 class HtmlPages:
+    """Each page in the reader's language: a complaint's own pages in the complaint's, the
+    others in the request's (`current_language`)."""
+
     def __init__(self, registry: Registry, site_url: str) -> None:
         self.registry = registry
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
-        self.env = template_environment("complaint_form")
+        self._registries = {language: registry.in_language(language) for language in LANGUAGES}
+        self._envs = {language: template_environment("complaint_form", language)
+                      for language in LANGUAGES}
 
-    def _render(self, template: str, **context: Any) -> str:
-        return self.env.get_template(template).render(
-            site_url=self.site_url, providers_url=f"{self.site_url}{PROVIDERS_DIR}/",
-            portal=self.registry.portal, **context)
+    def portal(self) -> Portal:
+        """The complaints body's facts, in the reader's language."""
+        return self._registries[current_language.get()].portal
+
+    def _render(self, template: str, language: Language | None = None, **context: Any) -> str:
+        language = language or current_language.get()
+        home_url = self._home_url(language)
+        return self._envs[language].get_template(template).render(
+            site_url=self.site_url, home_url=home_url, providers_url=f"{home_url}{PROVIDERS_DIR}/",
+            portal=self._registries[language].portal, **context)
 
     def form_again(self, values: dict[str, str], errors: dict[str, str],
                    notice: str | None = None) -> str | None:
@@ -35,8 +47,9 @@ class HtmlPages:
             return None
         return self._render(
             "form_page.html", provider=provider, values=values, errors=errors, notice=notice,
-            action=CHECK_PATH, privacy_url=self.site_url + "privacy/",
-            regelingen=self.registry.regeling_choices(provider))
+            action=CHECK_PATH, privacy_url=self._home_url(current_language.get()) + "privacy/",
+            provider_url=self._provider_url(provider.slug, current_language.get()),
+            regelingen=self._registries[current_language.get()].regeling_choices(provider))
 
     def check_answers(self, answers: ComplaintRequest, values: dict[str, str],
                       provider: Provider, *, whole_page: bool) -> str:
@@ -46,23 +59,33 @@ class HtmlPages:
         return self._render(
             "check_page.html" if whole_page else "check_part.html", answers=answers,
             values=values if whole_page else {}, provider=provider,
-            regelingen=self.registry.regeling_choices(provider), action=API_PATH,
+            regelingen=self._registries[current_language.get()].regeling_choices(provider),
+            action=API_PATH,
             change_action=CHANGE_PATH)
+
+    def receipt(self, receipt: SubmissionReceipt, copy_asked: bool) -> str:
+        """What the page's script shows once the complaint is stored (as the confirmation page
+        does without script)."""
+        return self._render("receipt_part.html", receipt=receipt, copy_asked=copy_asked)
 
     def confirmation(self, page: Confirmation, added: bool = False) -> str:
         """The confirmation page, with its form that adds a file; `added`: one just was."""
-        return self._render("confirmation_page.html", complaint=page.complaint,
-                            upload=page.upload, added=added)
+        language = page.complaint.language
+        return self._render("confirmation_page.html", language, complaint=page.complaint,
+                            upload=page.upload, added=added,
+                            provider_url=self._provider_url(page.complaint.provider_slug, language))
 
     def copy(self, complaint: ComplaintOutline, action: str) -> str:
         """The page the copy link opens: a button that confirms the address (a link alone
         must not: mail scanners open links), or what became of the copy."""
-        return self._render("copy_page.html", complaint=complaint, action=action)
+        return self._render("copy_page.html", complaint.language, complaint=complaint,
+                            action=action)
 
     def status(self, view: StatusView) -> str:
         """The complainant's status page: where the complaint stands, its deadlines and the
         next step."""
-        return self._render("status_page.html", view=view, complaint=view.complaint)
+        return self._render("status_page.html", view.complaint.language, view=view,
+                            complaint=view.complaint)
 
     def status_link_form(self, values: dict[str, str], errors: dict[str, str]) -> str:
         """The form that asks for the status link again, with what was typed and errors."""
@@ -71,3 +94,16 @@ class HtmlPages:
 
     def message(self, title: str, text: str) -> str:
         return self._render("message_page.html", title=title, text=text)
+
+    def _provider_url(self, slug: str, language: Language) -> str:
+        """The provider's page in `language`, or in Dutch when it has none in it (or is no
+        longer in the registry: then the Dutch list of providers)."""
+        provider = self.registry.provider(slug)
+        if provider is None:
+            return f"{self.site_url}{PROVIDERS_DIR}/"
+        shown = language if language in provider.languages else SOURCE_LANGUAGE
+        return f"{self._home_url(shown)}{PROVIDERS_DIR}/{slug}/"
+
+    def _home_url(self, language: Language) -> str:
+        """The site's pages in `language`: Dutch at the root, English under en/."""
+        return self.site_url + ("" if language == SOURCE_LANGUAGE else f"{language}/")

@@ -142,7 +142,7 @@ def checked_attachments(request: ComplaintRequest, deps: Dependencies) -> list[C
     checked = [checked_upload(upload_key(folder, ref.id), attachment_key(folder, ref.id),
                               ref.id, ref.name, deps) for ref in request.attachments]
     if sum(upload.attachment.size for upload in checked) > MAX_TOTAL_BYTES:
-        raise SubmissionInvalidError({"attachments": messages.ATTACHMENTS_TOO_LARGE_TOGETHER})
+        raise SubmissionInvalidError({"attachments": messages.attachments_too_large_together()})
     return checked
 
 
@@ -308,18 +308,18 @@ def add_attachment(reference: str, page_secret: str, upload_id: str, key: str,
     if upload_id in complaint.attachment_ids:
         return complaint  # S3's way back, opened again: kept already
     if not key.startswith(folder) or not _takes_files(complaint):
-        raise AttachmentRefusedError(messages.ATTACHMENTS_CLOSED if key.startswith(folder)
-                                     else messages.attachment_missing("Dit bestand"))
+        raise AttachmentRefusedError(messages.attachments_closed() if key.startswith(folder)
+                                     else messages.attachment_missing(messages.this_file()))
     try:
         name = TypeAdapter(FileName).validate_python(key.removeprefix(folder))
         checked = checked_upload(key, attachment_key(reference, upload_id), upload_id, name,
                                  deps)
     except ValidationError as exc:
-        raise AttachmentRefusedError(messages.attachment_kind("Dit bestand")) from exc
+        raise AttachmentRefusedError(messages.attachment_kind(messages.this_file())) from exc
     except SubmissionInvalidError as exc:
         raise AttachmentRefusedError(exc.errors["attachments"]) from exc
     if complaint.attachment_bytes + checked.attachment.size > MAX_TOTAL_BYTES:
-        raise AttachmentRefusedError(messages.ATTACHMENTS_FULL)
+        raise AttachmentRefusedError(messages.attachments_full())
     checked.keep(deps)
     if not deps.repository.add_attachment(reference, checked.attachment, MAX_FILES,
                                           MAX_TOTAL_BYTES):
@@ -328,7 +328,7 @@ def add_attachment(reference: str, page_secret: str, upload_id: str, key: str,
         if upload_id not in now.attachment_ids:
             # Not the complaint's: the copy goes (only a listed file is deleted later).
             deps.uploads.delete([checked.attachment.key])
-            raise AttachmentRefusedError(messages.ATTACHMENTS_FULL)
+            raise AttachmentRefusedError(messages.attachments_full())
     logger.info("attachment_added", reference=reference)
     return complaint
 

@@ -8,7 +8,11 @@ from tests.e2e.forms import CONTINUE, PROVIDER, fill_complaint
 from tests.local_product import LocalProduct
 
 PAGES = ["", "procedures/wkkgz/", "aanbieders/", "aanbieders/dragon-coaching/",
-         "aanbieders/burgercoaching/", "aanbieders/zorgkracht-12/"]
+         "aanbieders/burgercoaching/", "aanbieders/zorgkracht-12/",
+         "en/", "en/klacht-indienen/", "en/klacht-volgen/", "en/klachtenfunctionaris/",
+         "en/vertrouwenspersonen/", "en/privacy/", "en/toegankelijkheid/", "en/aanbieders/",
+         "en/procedures/wkkgz/", "en/procedures/jeugdwet/", "en/procedures/wmo/",
+         "en/aanbieders/dragon-coaching/"]
 AXE = Axe()
 
 

@@ -44,19 +44,31 @@ def page(site: Path, url: str) -> str:
 def test_incremental_edit_of_one_provider_matches_a_full_build(
         built: tuple[Path, Path, IncrementalSite], repo_root: Path, tmp_path: Path) -> None:
     registry, site, incremental = built
-    untouched = (site / "aanbieders" / "burgercoaching" / "index.html").stat().st_mtime_ns
+    untouched = (site / "aanbieders" / "zorgkracht-12" / "index.html").stat().st_mtime_ns
     # WHEN one provider's text is edited
-    text = registry.read_text(encoding="utf-8").replace("met liefde en plezier",
-                                                        "met veel liefde en plezier")
+    text = registry.read_text(encoding="utf-8").replace("We lossen het liefst eerst samen op",
+                                                        "We lossen het graag eerst samen op")
     registry.write_text(text, encoding="utf-8")
     update = incremental.update(parsed(text))
     # THEN only its page is written, and it is what a full build makes
-    assert update.written == ["aanbieders/dragon-coaching/"] and update.removed == []
-    assert (site / "aanbieders" / "burgercoaching" / "index.html").stat().st_mtime_ns == untouched
+    assert update.written == ["aanbieders/burgercoaching/"] and update.removed == []
+    assert (site / "aanbieders" / "zorgkracht-12" / "index.html").stat().st_mtime_ns == untouched
     full = tmp_path / "full"
     assert run_build(repo_root, registry, full).returncode == 0
-    for url in ("aanbieders/dragon-coaching", "aanbieders"):
+    for url in ("aanbieders/burgercoaching", "aanbieders", "en/aanbieders",
+                "aanbieders/dragon-coaching"):
         assert page(site, url) == page(full, url)
+
+
+def test_incremental_edit_of_a_provider_with_an_english_page_needs_a_full_build(
+        built: tuple[Path, Path, IncrementalSite]) -> None:
+    # GIVEN a provider with an English page (built by MkDocs, not spliced)
+    registry, _site, incremental = built
+    text = registry.read_text(encoding="utf-8").replace("met liefde en plezier",
+                                                        "met veel liefde en plezier")
+    # WHEN its text is edited THEN the update asks for a full build (which translates it)
+    with pytest.raises(FullBuildNeededError, match="another language"):
+        incremental.update(parsed(text))
 
 
 def test_incremental_add_and_remove_a_provider(built: tuple[Path, Path, IncrementalSite],

@@ -8,6 +8,7 @@
   }
 
   function setUpFilter(box) {
+    var texts = JSON.parse(box.getAttribute("data-kp-texts"));
     var input = box.querySelector("input");
     var status = box.querySelector("[role=status]");
     var index = document.querySelector("[data-kp-index]");
@@ -44,9 +45,8 @@
       if (empty) {
         empty.hidden = shown !== 0;
       }
-      status.textContent = query === ""
-        ? total + " zorgaanbieders"
-        : shown + " van " + total + " zorgaanbieders gevonden";
+      status.textContent = (query === "" ? texts.all : texts.found)
+        .replace("{count}", total).replace("{shown}", shown);
     }
 
     input.addEventListener("input", function () {
@@ -66,20 +66,12 @@
 
 /* Complaint form: sends JSON to the API, shows the answers to check, then the reference, or
    the errors in place. Without JavaScript the form posts as an ordinary HTML form and the
-   API answers with pages (the answers to check, the form again, the confirmation). */
+   API answers with pages (the answers to check, the form again, the confirmation). What the
+   script says itself comes from the page (data-kp-texts), in the page's language. */
 (function () {
   "use strict";
 
-  var DATE_FORMAT = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
-
-  function formatDate(iso) {
-    if (!iso) {
-      return "";
-    }
-    var parts = iso.split("-");
-    var date = new Date(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
-    return date.toLocaleDateString("nl-NL", DATE_FORMAT);
-  }
+  var texts = {};
 
   function newId() {
     if (window.crypto && window.crypto.randomUUID) {
@@ -135,7 +127,7 @@
     error.className = "kp-field-error";
     error.id = name + "-error";
     error.setAttribute("data-kp-added", "");
-    error.appendChild(text("span", "Fout: ", "kp-visually-hidden"));
+    error.appendChild(text("span", texts.error + " ", "kp-visually-hidden"));
     error.appendChild(document.createTextNode(message));
     var anchor = field.querySelector("legend, label");
     var hint = field.querySelector(".kp-hint");
@@ -178,29 +170,10 @@
     notice.focus();
   }
 
-  function showConfirmation(root, receipt, copyAsked) {
+  /* The receipt as the API renders it (escaped), in the complaint's language. */
+  function showConfirmation(root, receipt) {
     var panel = root.parentNode.querySelector("[data-kp-confirmation]");
-    var advice = receipt.kind === "advies";
-    panel.innerHTML = "";
-    panel.appendChild(text("h3", advice ? "Je vraag is ontvangen" : "Je klacht is ontvangen"));
-    panel.appendChild(text("p", "Je kenmerk is"));
-    var reference = text("p", receipt.reference, "kp-reference");
-    reference.setAttribute("data-kp-reference", "");
-    panel.appendChild(reference);
-    panel.appendChild(text("p", "Noem dit kenmerk als je contact met ons opneemt."));
-    var list = document.createElement("ul");
-    list.appendChild(text("li", "Je krijgt een ontvangstbevestiging per e-mail."));
-    if (copyAsked) {
-      list.appendChild(text("li", "In die e-mail staat een link. Open hem en klik op de " +
-        "knop. Dan sturen we je de kopie van " + (advice ? "je vraag." : "je klacht.")));
-    }
-    list.appendChild(text("li", "Uiterlijk " + formatDate(receipt.contact_by) +
-      " nemen we contact met je op."));
-    if (receipt.judgement_by) {
-      list.appendChild(text("li", receipt.provider_name + " geeft uiterlijk " +
-        formatDate(receipt.judgement_by) + " een onderbouwd oordeel over je klacht."));
-    }
-    panel.appendChild(list);
+    panel.innerHTML = receipt.html;
     root.hidden = true;
     panel.hidden = false;
     panel.focus();
@@ -270,7 +243,7 @@
     function row(file) {
       var item = document.createElement("li");
       item.appendChild(text("span", file.name));
-      var state = text("span", " wordt toegevoegd...", "kp-files__state");
+      var state = text("span", " " + texts.adding, "kp-files__state");
       item.appendChild(state);
       list.appendChild(item);
       return { item: item, state: state };
@@ -283,25 +256,25 @@
     }
 
     function added(entry, upload) {
-      entry.state.textContent = " toegevoegd ";
-      var remove = text("button", "Verwijderen", "kp-link-button");
+      entry.state.textContent = " " + texts.added + " ";
+      var remove = text("button", texts.remove, "kp-link-button");
       remove.type = "button";
       remove.appendChild(text("span", " " + upload.name, "kp-visually-hidden"));
       remove.addEventListener("click", function () {
         files.splice(files.indexOf(upload), 1);
         entry.item.remove();
-        say(upload.name + " is verwijderd.");
+        say(texts.removed.replace("{name}", upload.name));
         input.focus();
       });
       entry.item.appendChild(remove);
       files.push(upload);
-      say(upload.name + " is toegevoegd.");
+      say(texts.added_status.replace("{name}", upload.name));
     }
 
     function upload(file) {
       var entry = row(file);
       if (files.length + busy >= maxFiles) {
-        refused(entry, "Je kunt hoogstens " + maxFiles + " bestanden meesturen.");
+        refused(entry, texts.too_many);
         return;
       }
       busy += 1;
@@ -309,7 +282,7 @@
         content_type: typeOf(file, types), size: file.size }).then(function (result) {
         if (result.status !== 201) {
           refused(entry, (result.data.errors && result.data.errors.attachments) ||
-            result.data.message || "Dit bestand kunnen we nu niet toevoegen.");
+            result.data.message || texts.not_now);
           return null;
         }
         var data = new FormData();
@@ -321,11 +294,11 @@
           if (sent.ok) {
             added(entry, { id: result.data.id, name: file.name });
           } else {
-            refused(entry, "Dit bestand kunnen we niet aannemen. Is het te groot?");
+            refused(entry, texts.refused);
           }
         });
       }).catch(function () {
-        refused(entry, "Het toevoegen lukte niet. Controleer je internet en probeer het opnieuw.");
+        refused(entry, texts.upload_failed);
       }).then(function () {
         busy -= 1;
       });
@@ -343,6 +316,7 @@
     if (!form || !window.fetch) {
       return;
     }
+    texts = JSON.parse(root.getAttribute("data-kp-texts"));
     var check = root.parentNode.querySelector("[data-kp-check]");
     var idField = form.querySelector("[data-kp-submission-id]");
     if (!idField.value) {
@@ -366,8 +340,7 @@
         onSuccess(result.data);
       } else {
         backToForm();
-        showNotice(root, result.data.message ||
-          "Er ging iets mis bij het versturen. Je antwoorden staan er nog. Probeer het opnieuw.");
+        showNotice(root, result.data.message || texts.send_failed);
       }
     }
 
@@ -378,7 +351,7 @@
         return;
       }
       if (attachments.busy()) {
-        showNotice(root, "Wacht even: je bestanden worden nog toegevoegd.");
+        showNotice(root, texts.busy);
         return;
       }
       sending = true;
@@ -393,8 +366,7 @@
       }
       post(url, body).then(handle, function () {
         backToForm();
-        showNotice(root, "Er is geen verbinding. Je antwoorden staan er nog. " +
-          "Controleer je internet en probeer het opnieuw.");
+        showNotice(root, texts.offline);
       }).then(done, done);
     }
 
@@ -435,7 +407,7 @@
       send(check.querySelector("[data-kp-send]"), event.target.action, function (result) {
         answered(result, result.status === 201 ? function (data) {
           check.hidden = true;
-          showConfirmation(root, data, form.querySelector("#send_copy").checked);
+          showConfirmation(root, data);
         } : null);
       });
     });

@@ -1,0 +1,113 @@
+"""The message catalogues seen from the source: what must be translated, and whether it is.
+
+`make translations` extracts every text to translate (Babel, with `babel.cfg`) into the
+catalogues and compiles them. `catalogue_problems` checks that each catalogue has every
+text, named by file and line when it has not (the tests and the backend's deploy run it);
+the site's build checks that the compiled catalogues are current, and fails on a text
+without its translation as it renders it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from pydantic import BaseModel
+
+from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE, RegistryText, catalogue_path
+from sitegen.loader import RegistryLoader, value_positions
+from sitegen.statements import Loc
+
+ROOT = Path(__file__).resolve().parent.parent
+MAPPING = ROOT / "babel.cfg"
+
+
+def extract_registry(fileobj: IO[bytes], keywords: Mapping[str, Any],
+                     comment_tags: Collection[str],
+                     options: Mapping[str, Any]) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor for `providers.yaml`: the texts for readers (`RegistryText`) that a
+    page in another language shows: all but those of providers with Dutch pages only."""
+    text = fileobj.read().decode("utf-8")
+    registry = RegistryLoader().parse(text, getattr(fileobj, "name", "providers.yaml"))
+    positions = value_positions(text)
+    translated: list[tuple[Loc, object]] = [
+        (("portal",), registry.portal), (("regelingen",), registry.regelingen),
+        (("contacts",), registry.contacts)]
+    translated += [(("providers", index), provider)
+                   for index, provider in enumerate(registry.providers)
+                   if set(provider.languages) - {SOURCE_LANGUAGE}]
+    for loc, value in translated:
+        for text_loc, text_value in _texts(loc, value):
+            yield positions.of_value(text_loc)[0], "gettext", text_value, []
+
+
+def _texts(loc: Loc, value: object) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, RegistryText):
+        yield loc, str(value)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts((*loc, name), getattr(value, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts((*loc, index), item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts((*loc, key), item)
+
+
+def source_texts() -> dict[str, str]:
+    """Every text to translate, with the place (file:line) it is first found."""
+    with MAPPING.open(encoding="utf-8") as mapping:
+        method_map, options_map = parse_mapping_cfg(mapping, str(MAPPING))  # type: ignore[no-untyped-call]
+    found: dict[str, str] = {}
+    for filename, line, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map):
+        msgid = message if isinstance(message, str) else message[0]
+        found.setdefault(msgid, f"{filename}:{line}")
+    return found
+
+
+def compiled_problems() -> list[tuple[str, Catalog]]:
+    """Each catalogue, read from its source (`.po`), and a problem when its compiled form
+    (`.mo`, which the pages and e-mails read) is older than that source."""
+    found = []
+    for language in LANGUAGES:
+        if language == SOURCE_LANGUAGE:
+            continue
+        po_path = catalogue_path(language)
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file, locale=language)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalogue)
+        stale = compiled.getvalue() != po_path.with_suffix(".mo").read_bytes()
+        found.append((f"{po_path.with_suffix('.mo').relative_to(ROOT)}: older than "
+                      f"{po_path.name}: run `make translations`" if stale else "", catalogue))
+    return found
+
+
+def catalogue_problems() -> list[str]:
+    """What keeps a catalogue from giving every text to translate in its language: a text
+    without a translation, or a compiled catalogue older than its source.
+
+    The site's build checks less (`compiled_problems`): every text it shows is translated
+    as it renders, and a text it lacks stops it. This check also reaches the texts only the
+    backend shows (its pages and e-mails): the tests and the deploy run it."""
+    texts = source_texts()
+    problems = []
+    for stale, catalogue in compiled_problems():
+        problems += [stale] if stale else []
+        po_path = catalogue_path(str(catalogue.locale))
+        for msgid, place in texts.items():
+            message = catalogue.get(msgid)
+            if message is None or not message.string or message.fuzzy:
+                problems.append(f"{place}: no {catalogue.locale} translation of {msgid!r} in "
+                                f"{po_path.relative_to(ROOT)}: run `make translations`, then "
+                                "fill in its msgstr")
+    return problems
