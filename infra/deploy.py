@@ -221,8 +221,8 @@ def build_lambda_bundle(repo_root: Path, work_dir: Path,
     check_python()
     problems = catalogue_problems()
     if problems:
-        raise SystemExit("\n".join([*problems, "The backend's texts need their translations "
-                                    "(README, Languages); nothing was deployed."]))
+        raise BundleError("\n".join([*problems, "The backend's texts need their translations "
+                                     "(README, Languages); nothing was deployed."]))
     requirements = [f"python {LAMBDA_PYTHON}", *runtime_requirements()]
     requirements_key = hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:16]
     dependencies = work_dir / f"dependencies-{requirements_key}"

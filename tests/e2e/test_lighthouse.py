@@ -1,4 +1,5 @@
-"""Lighthouse's accessibility score on the complaint form and the status page: 100.
+"""Lighthouse's accessibility score on the complaint form (Dutch and English) and the status
+page: 100.
 
 Lighthouse runs from `.lighthouse/` (`make test` installs it with npm) in Debian's Chromium."""
 
@@ -34,12 +35,15 @@ def accessibility(url: str, report: Path) -> tuple[float, list[str]]:
     return float(result["categories"]["accessibility"]["score"]), failed
 
 
-@pytest.mark.parametrize("page", ["form", "status"])
+@pytest.mark.parametrize("page", ["form", "form-en", "status"])
 def test_lighthouse_accessibility_is_100(product: LocalProduct, artifacts: Path,
                                          page: str) -> None:
-    # GIVEN the provider page with the complaint form, or a complaint's status page
+    # GIVEN the provider page with the complaint form (in Dutch or English), or a
+    # complaint's status page
     if page == "form":
         url = product.url + "aanbieders/dragon-coaching/"
+    elif page == "form-en":
+        url = product.url + "en/aanbieders/dragon-coaching/"
     else:
         address = new_address()
         submit(product, address)

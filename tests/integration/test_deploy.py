@@ -187,6 +187,18 @@ def test_bundle_refuses_a_library_the_runtime_cannot_compile(checkout: Path) -> 
         build_lambda_bundle(checkout, checkout / "build", vendor=vendor_python2)
 
 
+def test_bundle_refuses_backend_texts_without_their_translation(
+        checkout: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a text of the backend's whose English is missing from the catalogue
+    missing = ("lambda/complaint_form/templates/status_page.html:9: no en translation of "
+               "'Nieuw' in klachtenportaal/locale/en/LC_MESSAGES/messages.po")
+    monkeypatch.setattr("infra.deploy.catalogue_problems", lambda: [missing])
+    # WHEN the bundle is built THEN it stops before anything is made, naming the text
+    with pytest.raises(BundleError, match=r"status_page\.html:9: no en translation"):
+        build_lambda_bundle(checkout, checkout / "build", vendor=vendor_one_library)
+    assert not (checkout / "build").exists()
+
+
 def test_bundle_refuses_a_python_that_is_no_lambda_runtime() -> None:
     # GIVEN a deploy run by a Python version that Lambda does not run
     # WHEN it checks THEN it stops, naming the version and the runtimes it could use
@@ -219,13 +231,14 @@ def test_deploy_again_changes_only_what_changed(deployer: Deployer, checkout: Pa
     # WHEN one provider's text changes
     registry = checkout / "providers.yaml"
     registry.write_text(registry.read_text(encoding="utf-8").replace(
-        "met liefde en plezier", "met veel liefde en plezier"), encoding="utf-8")
+        "We lossen het liefst eerst samen op", "We lossen het graag eerst samen op"),
+        encoding="utf-8")
     changed = deployer.deploy()
     # THEN a new bundle (it carries the registry), and only the affected pages are uploaded
     assert changed.code_uploaded and changed.code_key != first.code_key
     assert changed.stack_updated
-    assert "aanbieders/dragon-coaching/index.html" in changed.uploaded
-    assert "aanbieders/burgercoaching/index.html" not in changed.uploaded
+    assert "aanbieders/burgercoaching/index.html" in changed.uploaded
+    assert "aanbieders/dragon-coaching/index.html" not in changed.uploaded
     assert "index.html" not in changed.uploaded
 
 
