@@ -30,8 +30,8 @@ schema: setup ## Regenerate providers.schema.json from the registry model
 openapi: setup ## Regenerate docs/api-docs/openapi.json from the API's code
 	AWS_DEFAULT_REGION=eu-west-1 $(BIN)/python -m complaint_form openapi > docs/api-docs/openapi.json
 
-# Every text to translate (babel.cfg) into the English catalogue, which is then compiled; new
-# texts come with an empty msgstr to fill in, changed ones marked fuzzy (README).
+# Every text to translate (babel.cfg) into the English catalogue, which is then compiled; a new
+# or changed text comes with an empty msgstr to fill in (README, Languages).
 CATALOGUE := klachtenportaal/locale
 translations: setup ## Update the English catalogue from the source, then compile it
 	$(BIN)/pybabel -q extract -F babel.cfg --sort-by-file --no-wrap -o $(CATALOGUE)/messages.pot .

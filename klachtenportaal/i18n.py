@@ -39,7 +39,6 @@ class MissingTranslationError(LookupError):
         super().__init__(
             f"no {language} translation of {message!r} in {catalogue_path(language)}: "
             "run `make translations` and fill in its msgstr")
-        self.message = message
 
 
 class RegistryText(str):
@@ -86,11 +85,6 @@ def _(message: str) -> str:
     return translations(current_language.get()).gettext(message)
 
 
-def ngettext(singular: str, plural: str, count: int) -> str:
-    """The singular or plural of a message in the current reader's language."""
-    return translations(current_language.get()).ngettext(singular, plural, count)
-
-
 def translated(value: T, language: Language) -> T:
     """`value` (a registry model, or a list or dict of them) with every `RegistryText` in it
     in `language`."""
@@ -101,7 +95,8 @@ def translated(value: T, language: Language) -> T:
 
 def _translated(value: T, gettext: Callable[[str], str]) -> T:
     if isinstance(value, RegistryText):
-        return RegistryText(gettext(value))  # type: ignore[return-value]
+        # A plain str: translated once, never looked up again as Dutch
+        return gettext(value)  # type: ignore[return-value]
     if isinstance(value, BaseModel):
         return value.model_copy(update={name: _translated(getattr(value, name), gettext)
                                         for name in type(value).model_fields})

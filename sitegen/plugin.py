@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from klachtenportaal import PROVIDERS_DIR, STATUS_LINK_PATH
-from klachtenportaal.i18n import LANGUAGES, MissingTranslationError
+from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE, MissingTranslationError
 from klachtenportaal.privacy import privacy_page
 from klachtenportaal.registry import Registry
 from sitegen import shell
@@ -53,14 +53,14 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
             self.registry: Registry = load_registry(path)
         except RegistryError as exc:
             raise PluginError(exc.report()) from None
-        problems = [stale for stale, _catalogue in compiled_problems() if stale]
+        problems = compiled_problems()
         if problems:
             raise PluginError("\n".join(problems))
         site_url = config.site_url or ""
         self.renderers = {language: PageRenderer(self.registry, language, site_url)
                           for language in LANGUAGES}
         # first: they render meanwhile
-        self.provider_pages = ProviderPageWorkers(self.renderers["nl"])
+        self.provider_pages = ProviderPageWorkers(self.renderers[SOURCE_LANGUAGE])
         try:
             self.documents = {page.src_uri: page for renderer in self.renderers.values()
                               for page in renderer.documents()}
@@ -80,7 +80,8 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
         missing = [f"docs/{in_language(file.src_uri, language)}: missing, the {language} "
                    f"version of docs/{file.src_uri}"
                    for file in files.documentation_pages()
-                   if language_of(file.src_uri) == "nl" and file.src_uri not in STAFF_PAGES
+                   if language_of(file.src_uri) == SOURCE_LANGUAGE
+                   and file.src_uri not in STAFF_PAGES
                    and file.generated_by is None
                    for language in LANGUAGES
                    if files.get_file_from_path(in_language(file.src_uri, language)) is None]

@@ -79,9 +79,10 @@ def splice(shell: str, page: GeneratedPage) -> str:
 def recover_shell(built: str, page: GeneratedPage) -> str:
     """The shell a built page was spliced into: the exact inverse of `splice`, given the
     page as it was rendered for that build. ShellError when `built` does not hold it."""
-    if page.body not in built:
-        raise ShellError(f"{page.url} was not built from this page body")
     head, switch = LANGUAGE_MARKS
+    if any(part not in built for part in (page.body, head + page.links.head,
+                                          switch + page.links.switch)):
+        raise ShellError(f"{page.url} was not built from this page body and these links")
     return (built.replace(page.body, BODY_MARK, 1)
             .replace(head + page.links.head, head, 1)
             .replace(switch + page.links.switch, switch, 1)

@@ -21,7 +21,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from pydantic import BaseModel
 
-from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE, RegistryText, catalogue_path
+from klachtenportaal.i18n import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    Language,
+    RegistryText,
+    catalogue_path,
+)
 from sitegen.loader import RegistryLoader, value_positions
 from sitegen.statements import Loc
 
@@ -74,40 +80,48 @@ def source_texts() -> dict[str, str]:
     return found
 
 
-def compiled_problems() -> list[tuple[str, Catalog]]:
-    """Each catalogue, read from its source (`.po`), and a problem when its compiled form
-    (`.mo`, which the pages and e-mails read) is older than that source."""
-    found = []
-    for language in LANGUAGES:
-        if language == SOURCE_LANGUAGE:
-            continue
-        po_path = catalogue_path(language)
-        with po_path.open("rb") as po_file:
-            catalogue = read_po(po_file, locale=language)
-        compiled = io.BytesIO()
-        write_mo(compiled, catalogue)
-        stale = compiled.getvalue() != po_path.with_suffix(".mo").read_bytes()
-        found.append((f"{po_path.with_suffix('.mo').relative_to(ROOT)}: older than "
-                      f"{po_path.name}: run `make translations`" if stale else "", catalogue))
-    return found
+def _other_languages() -> list[Language]:
+    return [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
+
+
+def _catalogue(language: Language) -> Catalog:
+    with catalogue_path(language).open("rb") as po_file:
+        return read_po(po_file, locale=language)
+
+
+def _stale(language: Language, catalogue: Catalog) -> list[str]:
+    """A problem when the compiled catalogue (`.mo`, which the pages and e-mails read) is
+    not what its source (`.po`) compiles to."""
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    mo_path = catalogue_path(language).with_suffix(".mo")
+    if compiled.getvalue() == mo_path.read_bytes():
+        return []
+    return [f"{mo_path.relative_to(ROOT)}: older than {mo_path.stem}.po: run "
+            "`make translations`"]
+
+
+def compiled_problems() -> list[str]:
+    """Compiled catalogues older than their source: what the site's build checks (every
+    text it shows is translated as it renders, and a text without its translation stops it)."""
+    return [problem for language in _other_languages()
+            for problem in _stale(language, _catalogue(language))]
 
 
 def catalogue_problems() -> list[str]:
     """What keeps a catalogue from giving every text to translate in its language: a text
-    without a translation, or a compiled catalogue older than its source.
-
-    The site's build checks less (`compiled_problems`): every text it shows is translated
-    as it renders, and a text it lacks stops it. This check also reaches the texts only the
-    backend shows (its pages and e-mails): the tests and the deploy run it."""
+    without a translation, named by file and line, or a compiled catalogue older than its
+    source. Reaches the texts only the backend shows (its pages and e-mails) too: the tests
+    and the deploy run it."""
     texts = source_texts()
     problems = []
-    for stale, catalogue in compiled_problems():
-        problems += [stale] if stale else []
-        po_path = catalogue_path(str(catalogue.locale))
+    for language in _other_languages():
+        catalogue = _catalogue(language)
+        problems += _stale(language, catalogue)
+        po_path = catalogue_path(language).relative_to(ROOT)
         for msgid, place in texts.items():
             message = catalogue.get(msgid)
             if message is None or not message.string or message.fuzzy:
-                problems.append(f"{place}: no {catalogue.locale} translation of {msgid!r} in "
-                                f"{po_path.relative_to(ROOT)}: run `make translations`, then "
-                                "fill in its msgstr")
+                problems.append(f"{place}: no {language} translation of {msgid!r} in "
+                                f"{po_path}: run `make translations`, then fill in its msgstr")
     return problems

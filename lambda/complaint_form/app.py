@@ -534,9 +534,10 @@ def _reader_language(event: dict[str, Any]) -> Language:
     if sent in LANGUAGES:
         return sent
     for asked in headers.get("accept-language", "").split(","):
-        code = asked.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
+        code, _, weight = asked.partition(";")
+        refused = weight.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+        if code.strip().lower()[:2] in LANGUAGES and not refused:
+            return code.strip().lower()[:2]  # type: ignore[return-value]
     return SOURCE_LANGUAGE
 
 

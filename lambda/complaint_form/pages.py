@@ -10,9 +10,11 @@ from complaint_form.models import ComplaintOutline, ComplaintRequest, Submission
 
 if TYPE_CHECKING:
     from complaint_form.service import Confirmation, StatusView
+import jinja2
+
 from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, PROVIDERS_DIR, STATUS_LINK_PATH
 from klachtenportaal.formatting import template_environment
-from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE, Language, current_language
+from klachtenportaal.i18n import SOURCE_LANGUAGE, Language, current_language
 from klachtenportaal.registry import Portal, Provider, Registry
 
 
@@ -23,20 +25,28 @@ class HtmlPages:
     def __init__(self, registry: Registry, site_url: str) -> None:
         self.registry = registry
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
-        self._registries = {language: registry.in_language(language) for language in LANGUAGES}
-        self._envs = {language: template_environment("complaint_form", language)
-                      for language in LANGUAGES}
+        self._registries: dict[Language, Registry] = {}
+        self._envs: dict[Language, jinja2.Environment] = {}
+
+    def _registry(self, language: Language) -> Registry:
+        """The registry in `language`, translated when first asked for: a text without
+        English then fails English pages only."""
+        if language not in self._registries:
+            self._registries[language] = self.registry.in_language(language)
+        return self._registries[language]
 
     def portal(self) -> Portal:
         """The complaints body's facts, in the reader's language."""
-        return self._registries[current_language.get()].portal
+        return self._registry(current_language.get()).portal
 
     def _render(self, template: str, language: Language | None = None, **context: Any) -> str:
         language = language or current_language.get()
+        if language not in self._envs:
+            self._envs[language] = template_environment("complaint_form", language)
         home_url = self._home_url(language)
         return self._envs[language].get_template(template).render(
             site_url=self.site_url, home_url=home_url, providers_url=f"{home_url}{PROVIDERS_DIR}/",
-            portal=self._registries[language].portal, **context)
+            portal=self._registry(language).portal, **context)
 
     def form_again(self, values: dict[str, str], errors: dict[str, str],
                    notice: str | None = None) -> str | None:
@@ -49,7 +59,7 @@ class HtmlPages:
             "form_page.html", provider=provider, values=values, errors=errors, notice=notice,
             action=CHECK_PATH, privacy_url=self._home_url(current_language.get()) + "privacy/",
             provider_url=self._provider_url(provider.slug, current_language.get()),
-            regelingen=self._registries[current_language.get()].regeling_choices(provider))
+            regelingen=self._registry(current_language.get()).regeling_choices(provider))
 
     def check_answers(self, answers: ComplaintRequest, values: dict[str, str],
                       provider: Provider, *, whole_page: bool) -> str:
@@ -59,7 +69,7 @@ class HtmlPages:
         return self._render(
             "check_page.html" if whole_page else "check_part.html", answers=answers,
             values=values if whole_page else {}, provider=provider,
-            regelingen=self._registries[current_language.get()].regeling_choices(provider),
+            regelingen=self._registry(current_language.get()).regeling_choices(provider),
             action=API_PATH,
             change_action=CHANGE_PATH)
 

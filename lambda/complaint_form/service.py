@@ -65,6 +65,7 @@ from klachtenportaal.attachments import (
     kind_named,
     kind_of,
 )
+from klachtenportaal.i18n import current_language
 from klachtenportaal.registry import Provider
 
 IDEMPOTENCY = IdempotencyConfig(
@@ -251,7 +252,14 @@ def _with_secret(reference: str, secret: str,
     expected = secret_of(complaint) if complaint else None
     if complaint is None or expected is None or not compare_digest(expected, secret):
         raise ComplaintNotFoundError(reference)
+    _speak_the_complaints_language(complaint)
     return complaint
+
+
+def _speak_the_complaints_language(complaint: ComplaintOutline) -> None:
+    """A complainant's own pages, their errors included, are in the complaint's language,
+    whatever the browser asks for."""
+    current_language.set(complaint.language)
 
 
 # Without script, S3 refuses a file over the form's limit with its own English page: it
@@ -342,6 +350,7 @@ def find_copy_link(reference: str, secret: str,
     link = complaint.copy_link if complaint else None
     if complaint is None or link is None or not compare_digest(link.secret, secret):
         raise ComplaintNotFoundError(reference)
+    _speak_the_complaints_language(complaint)
     if link.confirmed_at is None and deps.clock().astimezone(AMSTERDAM).date() > link.valid_until:
         raise CopyLinkExpiredError(reference)
     return complaint, link

@@ -4,18 +4,24 @@ complainant's e-mails in English; the complaints body's own e-mails stay Dutch."
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from complaint_form.dependencies import Dependencies
 from complaint_form.service import retry_pending_emails
 
 from tests.backend import (
+    RECEIVED,
     complaint_body,
     form_event,
     http_event,
     invoke,
+    invoke_staff,
     json_event,
     sent_emails,
+    staff_event,
     stored_items,
 )
 from tests.languages import dutch_words_in
@@ -120,12 +126,45 @@ def test_english_form_for_a_provider_without_english_page_links_to_its_dutch_pag
 
 
 def test_page_without_a_form_answers_in_the_browsers_language(deps: Dependencies) -> None:
-    # GIVEN no form to say the language WHEN a browser asking for English opens an address
-    # that does not exist, and one asking for Dutch does
+    # GIVEN no form to say the language WHEN browsers asking for English, for Dutch, and for
+    # Dutch while refusing English (q=0) open an address that does not exist
     asked = [invoke(http_event("GET", "/api/klachten/KPZ-2222-2222/status/nope",
                                content_type=None, headers={"accept-language": language}))
-             for language in ("en-GB,en;q=0.9,nl;q=0.8", "nl-NL,nl;q=0.9")]
+             for language in ("en-GB,en;q=0.9,nl;q=0.8", "nl-NL,nl;q=0.9", "en;q=0, nl")]
     # THEN each gets the page in its language
-    assert [page["statusCode"] for page in asked] == [404, 404]
+    assert [page["statusCode"] for page in asked] == [404, 404, 404]
     assert "<h1>Not found</h1>" in asked[0]["body"]
     assert "<h1>Niet gevonden</h1>" in asked[1]["body"]
+    assert "<h1>Niet gevonden</h1>" in asked[2]["body"]
+
+
+def test_english_upload_is_refused_in_english(deps: Dependencies) -> None:
+    # GIVEN an English form's script asking to upload a kind the form does not take, from a
+    # browser set to Dutch
+    answer = invoke(http_event(body=json.dumps({
+        "submission_id": str(uuid.uuid4()), "name": "programma.exe",
+        "content_type": "application/x-msdownload", "size": 1000, "language": "en"}),
+        path="/api/klachten/bijlagen", headers={"accept-language": "nl-NL"}))
+    # THEN the refusal is English, naming the file
+    assert answer["statusCode"] == 422
+    message = json.loads(answer["body"])["errors"]["attachments"]
+    assert "programma.exe" in message and dutch_words_in(message) == []
+
+
+def test_closed_status_page_of_an_english_complaint_says_so_in_english(
+        deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN an English complaint, closed more than 30 days ago
+    reference = json.loads(invoke(json_event(english()))["body"])["reference"]
+    item = stored(deps, reference)
+    closed = invoke_staff(staff_event(f"/api/staff/klachten/{reference}/acties",
+                                      body={"version": 1, "action": "status",
+                                            "status": "ingetrokken"}))
+    assert closed["statusCode"] == 200, closed["body"]
+    monkeypatch.setattr(deps, "clock", lambda: RECEIVED + timedelta(days=40))
+    # WHEN its link is opened in a browser set to Dutch
+    gone = invoke(http_event(
+        "GET", f"/api/klachten/{reference}/status/{item['status_secret']}",
+        content_type=None, headers={"accept-language": "nl-NL,nl;q=0.9"}))
+    # THEN the answer is English: the complaint's language, not the browser's
+    assert gone["statusCode"] == 410
+    assert '<html lang="en">' in gone["body"] and dutch_words_in(gone["body"]) == []

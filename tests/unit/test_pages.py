@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from klachtenportaal.registry import Registry, SharedContact
 from sitegen.pages import PageRenderer
 
@@ -38,3 +40,23 @@ def test_page_renderer_offers_other_ways_without_sending_readers_back_to_the_pag
     assert "info@klachtenportaalzorg.nl" in other_ways
     procedure = renderer.regeling_page("wkkgz", registry.regelingen["wkkgz"]).body
     assert "klachtenpagina van je zorgaanbieder" in procedure
+
+
+def test_shell_is_recovered_from_a_page_with_language_links_and_only_with_its_own(
+        registry: Registry) -> None:
+    # GIVEN a provider page with links to its English version, spliced into a shell
+    from sitegen import shell
+
+    provider = next(p for p in registry.providers if "en" in p.languages)
+    page = PageRenderer(registry, site_url="https://example.nl/").provider_page(provider)
+    head, switch = shell.LANGUAGE_MARKS
+    page_shell = (f"<head>{head}</head><title>{shell.TITLE_MARK}</title>"
+                  f"<meta content='{shell.DESCRIPTION_MARK}'>{switch}{shell.BODY_MARK}"
+                  f"<a href='/{shell.SHELL_URL}'>")
+    built = shell.splice(page_shell, page)
+    # WHEN the shell is recovered from the built page THEN it is the shell again
+    assert shell.recover_shell(built, page) == page_shell
+    # AND a page rendered for another site address does not pass for it
+    elsewhere = PageRenderer(registry, site_url="https://elders.nl/").provider_page(provider)
+    with pytest.raises(shell.ShellError):
+        shell.recover_shell(built, elsewhere)

@@ -279,7 +279,8 @@
       }
       busy += 1;
       post(uploadUrl, { submission_id: idField.value, name: file.name,
-        content_type: typeOf(file, types), size: file.size }).then(function (result) {
+        content_type: typeOf(file, types), size: file.size,
+        language: form.elements.language.value }).then(function (result) {
         if (result.status !== 201) {
           refused(entry, (result.data.errors && result.data.errors.attachments) ||
             result.data.message || texts.not_now);
