@@ -47,6 +47,7 @@ def test_english_provider_page_through_to_an_english_ontvangstbevestiging(
     page.click(CONTINUE)
     expect(page.locator("[data-kp-check-title]")).to_have_text("Check your answers")
     assert dutch_words_in(page.locator("[data-kp-check]").inner_html()) == []
+    assert violations(page) == []
     page.click(SEND)
     # THEN the confirmation is English, with the reference
     confirmation = page.locator("[data-kp-confirmation]")
