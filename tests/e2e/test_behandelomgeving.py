@@ -71,6 +71,8 @@ def test_behandelomgeving_officer_signs_in_with_mfa_and_works_a_complaint(
     # THEN everything the complainant sent is there
     expect(page.locator("[data-kp-dossier-title]")).to_have_text(f"Dossier {reference}")
     expect(page.locator("[data-kp-facts]")).to_contain_text("Sanne de Vries")
+    expect(page.locator("[data-kp-facts] dt:text-is('Taal van de klager') + dd")) \
+        .to_have_text("Nederlands")
     expect(page.locator("[data-kp-description]")).to_contain_text("kwam drie keer niet")
     expect(page.locator("[data-kp-emails]")).to_contain_text("Ontvangstbevestiging: verstuurd")
     assert violations(page) == []

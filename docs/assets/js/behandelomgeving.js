@@ -327,6 +327,8 @@
     fact(facts, "Zorgaanbieder", complaint.provider.name);
     fact(facts, "Regeling", complaint.regeling ? complaint.regeling.name : "onbekend");
     fact(facts, "Ontvangen", complaint.received_on);
+    /* The language of the form's page: the complainant's pages and e-mails are in it. */
+    fact(facts, "Taal van de klager", complaint.language === "en" ? "Engels" : "Nederlands");
     fact(facts, "Contact uiterlijk", complaint.deadlines.contact_by +
       (complaint.contact_made_at ? " (contact opgenomen)" : ""));
     if (complaint.deadlines.judgement_by) {
