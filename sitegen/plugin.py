@@ -31,7 +31,7 @@ from sitegen import shell
 from sitegen.loader import RegistryError, load_registry
 from sitegen.pages import GeneratedPage, PageRenderer, intake_for, portal_contact
 from sitegen.paths import in_language, language_of, language_root_of
-from sitegen.translations import compiled_problems
+from sitegen.translations import compiled_problems, outdated_translation
 from sitegen.workers import ProviderPageWorkers
 
 # Pages only staff read: in Dutch only.
@@ -116,6 +116,12 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
         page.meta["language"] = language
         if page.file.generated_by is not None:
             return markdown
+        if language != SOURCE_LANGUAGE:
+            source = in_language(page.file.src_uri, SOURCE_LANGUAGE)
+            outdated = outdated_translation(page.file.src_uri, Path(config.docs_dir) / source,
+                                            page.meta.get("translated_from"))
+            if outdated:
+                raise PluginError(outdated)
         renderer = self.renderers[language]
         registry = renderer.registry
         try:

@@ -9,6 +9,7 @@ without its translation as it renders it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
@@ -66,6 +67,24 @@ def _texts(loc: Loc, value: object) -> Iterator[tuple[Loc, str]]:
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _texts((*loc, key), item)
+
+
+def page_digest(source: Path) -> str:
+    """What a translated hand-written page names as the version of its Dutch page it
+    translates (`translated_from` in its front matter)."""
+    return hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+
+
+def outdated_translation(page: str, source: Path, translated_from: object) -> str | None:
+    """Why the hand-written page `page` (docs/en/…) no longer translates its Dutch `source`,
+    if it does not: the Dutch changed since (its digest is not `translated_from`). Like a
+    changed text in the catalogue, a changed page has no translation until one is made."""
+    digest = page_digest(source)
+    if translated_from == digest:
+        return None
+    return (f"docs/{page}: translates docs/{source.name} as it was before its last change "
+            f"(translated_from: {translated_from}); bring it in step, then set "
+            f"translated_from: {digest}")
 
 
 def source_texts() -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -12,7 +13,7 @@ from klachtenportaal.i18n import MissingTranslationError, translations
 from klachtenportaal.privacy import privacy_page
 from klachtenportaal.registry import Provider, Registry
 from sitegen.pages import PageRenderer
-from sitegen.translations import catalogue_problems
+from sitegen.translations import catalogue_problems, outdated_translation, page_digest
 from tests.languages import dutch_words_in
 
 
@@ -100,3 +101,17 @@ def test_english_renderer_fails_on_a_provider_text_without_english(
     # WHEN its English page is rendered THEN that text is named, nothing is shown in Dutch
     with pytest.raises(MissingTranslationError, match="Een zin zonder vertaling"):
         PageRenderer(registry, "en").provider_page(provider)
+
+
+def test_outdated_translation_names_a_dutch_page_changed_since(tmp_path: Path) -> None:
+    # GIVEN a Dutch page and the digest its English page was translated from
+    dutch = tmp_path / "privacy.md"
+    dutch.write_text("# Privacy\n\nWe bewaren je gegevens twee jaar.\n", encoding="utf-8")
+    translated_from = page_digest(dutch)
+    # WHEN nothing changed THEN the translation stands
+    assert outdated_translation("en/privacy.md", dutch, translated_from) is None
+    # WHEN the Dutch page changes THEN the English page is named, with the new digest to set
+    dutch.write_text("# Privacy\n\nWe bewaren je gegevens drie jaar.\n", encoding="utf-8")
+    problem = outdated_translation("en/privacy.md", dutch, translated_from)
+    assert problem is not None and problem.startswith("docs/en/privacy.md: translates")
+    assert problem.endswith(f"translated_from: {page_digest(dutch)}")
