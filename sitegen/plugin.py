@@ -117,8 +117,7 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
         if page.file.generated_by is not None:
             return markdown
         if language != SOURCE_LANGUAGE:
-            source = in_language(page.file.src_uri, SOURCE_LANGUAGE)
-            outdated = outdated_translation(page.file.src_uri, Path(config.docs_dir) / source,
+            outdated = outdated_translation(page.file.src_uri, Path(config.docs_dir),
                                             page.meta.get("translated_from"))
             if outdated:
                 raise PluginError(outdated)

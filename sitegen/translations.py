@@ -30,6 +30,7 @@ from klachtenportaal.i18n import (
     catalogue_path,
 )
 from sitegen.loader import RegistryLoader, value_positions
+from sitegen.paths import in_language
 from sitegen.statements import Loc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,14 +76,16 @@ def page_digest(source: Path) -> str:
     return hashlib.sha256(source.read_bytes()).hexdigest()[:12]
 
 
-def outdated_translation(page: str, source: Path, translated_from: object) -> str | None:
-    """Why the hand-written page `page` (docs/en/…) no longer translates its Dutch `source`,
-    if it does not: the Dutch changed since (its digest is not `translated_from`). Like a
-    changed text in the catalogue, a changed page has no translation until one is made."""
-    digest = page_digest(source)
+def outdated_translation(page: str, docs_dir: Path, translated_from: object) -> str | None:
+    """Why the hand-written page `page` (en/…, in `docs_dir`) no longer translates its Dutch
+    page, if it does not: the Dutch changed since (its digest is not `translated_from`).
+    Like a changed text in the catalogue, a changed page has no translation until one is
+    made."""
+    source = in_language(page, SOURCE_LANGUAGE)
+    digest = page_digest(docs_dir / source)
     if translated_from == digest:
         return None
-    return (f"docs/{page}: translates docs/{source.name} as it was before its last change "
+    return (f"docs/{page}: translates docs/{source} as it was before its last change "
             f"(translated_from: {translated_from}); bring it in step, then set "
             f"translated_from: {digest}")
 

@@ -140,7 +140,7 @@ def _answers(**described: str) -> dict[int, Any]:
           responses=_answers(
               s200="Every rule met: the answers to check",
               s400="Malformed body", s413="Body too large", s415="Unsupported content type",
-              s422="Invalid fields, with one Dutch message per field"))
+              s422="Invalid fields, with one message per field"))
 def post_check(complaint: ComplaintRequest) -> Response[str]:
     if not _content_type_documented():
         raise UnsupportedContentTypeError
@@ -199,7 +199,7 @@ def post_change() -> Response[str]:
               s415="Unsupported content type",
               s429="This e-mail address sent as many submissions today as allowed; "
                    "nothing stored",
-              s422="Invalid fields, with one Dutch message per field",
+              s422="Invalid fields, with one message per field",
               s503="Storage unavailable; nothing stored, try again"))
 def post_complaint(complaint: ComplaintRequest) -> Response[str]:
     if not _content_type_documented():
@@ -233,7 +233,7 @@ def get_confirmation(reference: str, secret: str,
          responses=_html_answers(
              s303="To the confirmation page, which says the file was added",
              s404="Unknown reference, secret or upload",
-             s422="The file is not taken (kind, size, malware, limits), in Dutch"))
+             s422="The file is not taken (kind, size, malware, limits): a page saying why"))
 def get_added_attachment(reference: str, secret: str, upload_id: str,
                          key: Annotated[str, Query(max_length=1024)]) -> Response[str]:
     complaint = add_attachment(reference, secret, upload_id, key)

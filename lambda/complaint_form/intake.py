@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 
 class SubmissionInvalidError(Exception):
-    """The submission breaks a rule; `errors` holds one Dutch message per field."""
+    """The submission breaks a rule; `errors` holds one message per field, in the reader's
+    language."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(", ".join(errors))

@@ -310,7 +310,8 @@ class CheckResponse(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    """Every 4xx/5xx JSON answer: a Dutch message, and one per field for 422."""
+    """Every 4xx/5xx JSON answer: a message in the reader's language, and one per field for
+    422."""
 
     message: str
     errors: dict[str, str] | None = None

@@ -19,8 +19,8 @@ from klachtenportaal.registry import Portal, Provider, Registry
 
 
 class HtmlPages:
-    """Each page in the reader's language: a complaint's own pages in the complaint's, the
-    others in the request's (`current_language`)."""
+    """Each page in the reader's language (`current_language`): the request's, or, on a
+    complainant's own pages, the complaint's (the service sets it when it finds one)."""
 
     def __init__(self, registry: Registry, site_url: str) -> None:
         self.registry = registry
@@ -28,25 +28,26 @@ class HtmlPages:
         self._registries: dict[Language, Registry] = {}
         self._envs: dict[Language, jinja2.Environment] = {}
 
-    def _registry(self, language: Language) -> Registry:
-        """The registry in `language`, translated when first asked for: a text without
-        English then fails English pages only."""
+    def _registry(self) -> Registry:
+        """The registry in the reader's language, translated when first asked for: a text
+        without English then fails English pages only."""
+        language = current_language.get()
         if language not in self._registries:
             self._registries[language] = self.registry.in_language(language)
         return self._registries[language]
 
     def portal(self) -> Portal:
         """The complaints body's facts, in the reader's language."""
-        return self._registry(current_language.get()).portal
+        return self._registry().portal
 
-    def _render(self, template: str, language: Language | None = None, **context: Any) -> str:
-        language = language or current_language.get()
+    def _render(self, template: str, **context: Any) -> str:
+        language = current_language.get()
         if language not in self._envs:
             self._envs[language] = template_environment("complaint_form", language)
         home_url = self._home_url(language)
         return self._envs[language].get_template(template).render(
             site_url=self.site_url, home_url=home_url, providers_url=f"{home_url}{PROVIDERS_DIR}/",
-            portal=self._registry(language).portal, **context)
+            portal=self.portal(), **context)
 
     def form_again(self, values: dict[str, str], errors: dict[str, str],
                    notice: str | None = None) -> str | None:
@@ -58,8 +59,8 @@ class HtmlPages:
         return self._render(
             "form_page.html", provider=provider, values=values, errors=errors, notice=notice,
             action=CHECK_PATH, privacy_url=self._home_url(current_language.get()) + "privacy/",
-            provider_url=self._provider_url(provider.slug, current_language.get()),
-            regelingen=self._registry(current_language.get()).regeling_choices(provider))
+            provider_url=self._provider_url(provider.slug),
+            regelingen=self._registry().regeling_choices(provider))
 
     def check_answers(self, answers: ComplaintRequest, values: dict[str, str],
                       provider: Provider, *, whole_page: bool) -> str:
@@ -69,8 +70,7 @@ class HtmlPages:
         return self._render(
             "check_page.html" if whole_page else "check_part.html", answers=answers,
             values=values if whole_page else {}, provider=provider,
-            regelingen=self._registry(current_language.get()).regeling_choices(provider),
-            action=API_PATH,
+            regelingen=self._registry().regeling_choices(provider), action=API_PATH,
             change_action=CHANGE_PATH)
 
     def receipt(self, receipt: SubmissionReceipt, copy_asked: bool) -> str:
@@ -80,22 +80,19 @@ class HtmlPages:
 
     def confirmation(self, page: Confirmation, added: bool = False) -> str:
         """The confirmation page, with its form that adds a file; `added`: one just was."""
-        language = page.complaint.language
-        return self._render("confirmation_page.html", language, complaint=page.complaint,
+        return self._render("confirmation_page.html", complaint=page.complaint,
                             upload=page.upload, added=added,
-                            provider_url=self._provider_url(page.complaint.provider_slug, language))
+                            provider_url=self._provider_url(page.complaint.provider_slug))
 
     def copy(self, complaint: ComplaintOutline, action: str) -> str:
         """The page the copy link opens: a button that confirms the address (a link alone
         must not: mail scanners open links), or what became of the copy."""
-        return self._render("copy_page.html", complaint.language, complaint=complaint,
-                            action=action)
+        return self._render("copy_page.html", complaint=complaint, action=action)
 
     def status(self, view: StatusView) -> str:
         """The complainant's status page: where the complaint stands, its deadlines and the
         next step."""
-        return self._render("status_page.html", view.complaint.language, view=view,
-                            complaint=view.complaint)
+        return self._render("status_page.html", view=view, complaint=view.complaint)
 
     def status_link_form(self, values: dict[str, str], errors: dict[str, str]) -> str:
         """The form that asks for the status link again, with what was typed and errors."""
@@ -105,12 +102,13 @@ class HtmlPages:
     def message(self, title: str, text: str) -> str:
         return self._render("message_page.html", title=title, text=text)
 
-    def _provider_url(self, slug: str, language: Language) -> str:
-        """The provider's page in `language`, or in Dutch when it has none in it (or is no
-        longer in the registry: then the Dutch list of providers)."""
+    def _provider_url(self, slug: str) -> str:
+        """The provider's page in the reader's language, or in Dutch when it has none in it
+        (or is no longer in the registry: then the Dutch list of providers)."""
         provider = self.registry.provider(slug)
         if provider is None:
             return f"{self.site_url}{PROVIDERS_DIR}/"
+        language = current_language.get()
         shown = language if language in provider.languages else SOURCE_LANGUAGE
         return f"{self._home_url(shown)}{PROVIDERS_DIR}/{slug}/"
 

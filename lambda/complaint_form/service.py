@@ -152,7 +152,7 @@ def checked_upload(uploaded: str, kept: str, upload_id: str, name: str,
     """The file uploaded under key `uploaded` as its complaint keeps it (under key `kept`),
     once it is there, not too large, one of the kinds the form takes by its first bytes, and
     not found to hold malware (a file not scanned yet is taken: staff can open it only once
-    it is found clean); SubmissionInvalidError with a Dutch message naming it else."""
+    it is found clean); SubmissionInvalidError with a message naming it else."""
     upload = deps.uploads.uploaded(uploaded)
     if upload is None:
         _refuse(upload_id, messages.attachment_missing(name))
@@ -263,12 +263,13 @@ def _speak_the_complaints_language(complaint: ComplaintOutline) -> None:
 
 
 # Without script, S3 refuses a file over the form's limit with its own English page: it
-# takes up to this much, so that the check answers a file over the limit in Dutch.
+# takes up to this much, so that the check answers a file over the limit in the reader's
+# language.
 LATER_UPLOAD_BYTES = 5 * MAX_FILE_BYTES
 
 
 class AttachmentRefusedError(Exception):
-    """A file added after sending was not taken; the message says why, in Dutch."""
+    """A file added after sending was not taken; the message says why."""
 
 
 @dataclass(frozen=True)

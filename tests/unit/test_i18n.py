@@ -109,9 +109,10 @@ def test_outdated_translation_names_a_dutch_page_changed_since(tmp_path: Path) -
     dutch.write_text("# Privacy\n\nWe bewaren je gegevens twee jaar.\n", encoding="utf-8")
     translated_from = page_digest(dutch)
     # WHEN nothing changed THEN the translation stands
-    assert outdated_translation("en/privacy.md", dutch, translated_from) is None
+    assert outdated_translation("en/privacy.md", tmp_path, translated_from) is None
     # WHEN the Dutch page changes THEN the English page is named, with the new digest to set
     dutch.write_text("# Privacy\n\nWe bewaren je gegevens drie jaar.\n", encoding="utf-8")
-    problem = outdated_translation("en/privacy.md", dutch, translated_from)
-    assert problem is not None and problem.startswith("docs/en/privacy.md: translates")
+    problem = outdated_translation("en/privacy.md", tmp_path, translated_from)
+    assert problem is not None
+    assert problem.startswith("docs/en/privacy.md: translates docs/privacy.md as it was")
     assert problem.endswith(f"translated_from: {page_digest(dutch)}")
