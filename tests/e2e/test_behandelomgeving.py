@@ -40,6 +40,17 @@ def sign_in(page: Page, product: LocalProduct, username: str, fragment: str = ""
     page.click("[data-kp-code] button[type=submit]")
 
 
+def test_behandelomgeving_offers_no_sign_in_without_script(page_without_js: Page,
+                                                          product: LocalProduct) -> None:
+    # GIVEN a browser without script (or one still loading it)
+    page = page_without_js
+    # WHEN the behandelomgeving opens
+    page.goto(product.url + "behandelomgeving/")
+    # THEN it says it needs script, and offers no form that would put a password in the URL
+    expect(page.locator("[data-kp-view=start]")).to_contain_text("werkt met JavaScript")
+    expect(page.locator("#staff-password")).to_be_hidden()
+
+
 def test_behandelomgeving_officer_signs_in_with_mfa_and_works_a_complaint(
         page: Page, product: LocalProduct) -> None:
     # GIVEN a complaint that came in through the form
