@@ -148,3 +148,8 @@ def stored_items(table_name: str) -> list[dict[str, Any]]:
     items = boto3.client("dynamodb", region_name=REGION).scan(TableName=table_name)["Items"]
     return [{key: deserializer.deserialize(value) for key, value in item.items()}
             for item in items if item["pk"]["S"].startswith("KLACHT#")]
+
+
+def stored_item(table_name: str, reference: str) -> dict[str, Any]:
+    """The stored complaint with this kenmerk."""
+    return next(item for item in stored_items(table_name) if item["reference"] == reference)

@@ -22,6 +22,7 @@ from tests.backend import (
     json_event,
     sent_emails,
     staff_event,
+    stored_item,
     stored_items,
 )
 from tests.languages import dutch_words_in
@@ -31,11 +32,6 @@ def english(**changes: Any) -> dict[str, Any]:
     """A complaint from the form of an English page, typed in English."""
     return complaint_body(**{"language": "en", "description": "My coach did not turn up.",
                              "desired_outcome": "Keep appointments.", **changes})
-
-
-def stored(deps: Dependencies, reference: str) -> dict[str, Any]:
-    return next(item for item in stored_items(deps.settings.table_name)
-                if item["reference"] == reference)
 
 
 def test_english_complaint_gets_an_english_receipt_and_ontvangstbevestiging(
@@ -50,7 +46,7 @@ def test_english_complaint_gets_an_english_receipt_and_ontvangstbevestiging(
     assert "Monday 30 November 2026" in receipt["html"]
     assert dutch_words_in(receipt["html"]) == []
     # AND the complaint keeps its language
-    assert stored(deps, receipt["reference"])["language"] == "en"
+    assert stored_item(deps.settings.table_name, receipt["reference"])["language"] == "en"
     # AND the ontvangstbevestiging is English; the complaints body is told in Dutch
     confirmation, notification = sent_emails()
     assert confirmation.subject.startswith("Confirmation of receipt")
@@ -155,7 +151,7 @@ def test_closed_status_page_of_an_english_complaint_says_so_in_english(
         deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN an English complaint, closed more than 30 days ago
     reference = json.loads(invoke(json_event(english()))["body"])["reference"]
-    item = stored(deps, reference)
+    item = stored_item(deps.settings.table_name, reference)
     closed = invoke_staff(staff_event(f"/api/staff/klachten/{reference}/acties",
                                       body={"version": 1, "action": "status",
                                             "status": "ingetrokken"}))

@@ -23,6 +23,7 @@ from tests.backend import (
     json_event,
     sent_emails,
     staff_event,
+    stored_item,
     stored_items,
 )
 
@@ -34,8 +35,7 @@ def submit(deps: Dependencies, **changes: Any) -> dict[str, Any]:
     """A stored complaint (as an item) whose ontvangstbevestiging was sent."""
     answer = invoke(json_event(complaint_body(**changes)))
     reference = json.loads(answer["body"])["reference"]
-    return next(item for item in stored_items(deps.settings.table_name)
-                if item["reference"] == reference)
+    return stored_item(deps.settings.table_name, reference)
 
 
 def status_path(item: dict[str, Any]) -> str:
