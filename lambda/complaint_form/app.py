@@ -7,7 +7,6 @@ page's script) and HTML (a form post without script, or a page opened in the bro
 
 from __future__ import annotations
 
-import base64
 import traceback
 from dataclasses import dataclass, replace
 from http import HTTPStatus
@@ -34,6 +33,7 @@ from complaint_form.body import (
     JSON,
     MalformedBodyError,
     PayloadTooLargeError,
+    StrictBodyEvent,
     StrictBodyResolver,
     UnsupportedContentTypeError,
     media_type,
@@ -514,31 +514,37 @@ def _refused(event: dict[str, Any]) -> bool:
     return origin not in ("null", f"{site.scheme}://{site.netloc}")
 
 
-def _reader_language(event: dict[str, Any]) -> Language:
-    """The language to answer in: the one the form sends (`language`: its page's), else the
-    first of ours the browser asks for (Accept-Language), else Dutch. Read from the event
-    itself, before the framework: its own checks answer in it too."""
-    headers = {name.lower(): str(value) for name, value in (event.get("headers") or {}).items()}
-    body = str(event.get("body") or "")[:get_dependencies().settings.max_body_bytes]
-    sent: object = None
+def _form_language(request: StrictBodyEvent) -> Language | None:
+    """The language the form sends (`language`: its page's), if it sends one. Read before
+    the framework, through the same strict reading: its own checks answer in it too."""
     try:
-        if event.get("isBase64Encoded"):
-            body = base64.b64decode(body).decode("utf-8", "replace")
-        kind = media_type(headers.get("content-type", ""))
+        body = request.decoded_body or ""
+        kind = media_type(str(request.headers.get("content-type", "")))
         if kind == FORM:
             sent = parse_qs(body).get("language", [None])[0]
         elif kind == JSON:
             sent = parse_json_body(body).get("language")
-    except (ValueError, MalformedBodyError):
-        sent = None  # the framework answers an unreadable body; in the browser's language
-    if sent in LANGUAGES:
-        return sent
-    for asked in headers.get("accept-language", "").split(","):
-        code, _, weight = asked.partition(";")
-        refused = weight.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-        if code.strip().lower()[:2] in LANGUAGES and not refused:
-            return code.strip().lower()[:2]  # type: ignore[return-value]
-    return SOURCE_LANGUAGE
+        else:
+            return None
+    except (UnsupportedContentTypeError, PayloadTooLargeError, MalformedBodyError, ValueError):
+        return None  # the framework answers an unreadable body, in the browser's language
+    return sent if sent in LANGUAGES else None
+
+
+def _browser_language(request: StrictBodyEvent) -> Language:
+    """Of ours, the language the browser asks for most (Accept-Language, by weight; the
+    first listed of equal weight), else Dutch."""
+    asked: list[tuple[float, Language]] = []
+    for entry in str(request.headers.get("accept-language", "")).split(","):
+        code, _, parameters = entry.partition(";")
+        language = code.strip().lower()[:2]
+        try:
+            weight = float(parameters.strip().removeprefix("q=") or 1)
+        except ValueError:
+            continue
+        if language in LANGUAGES and weight > 0:
+            asked.append((weight, language))
+    return max(asked, key=lambda choice: choice[0], default=(1.0, SOURCE_LANGUAGE))[1]
 
 
 def _refusal(event: dict[str, Any]) -> dict[str, Any]:
@@ -556,8 +562,10 @@ def _refusal(event: dict[str, Any]) -> dict[str, Any]:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    current_language.set(_reader_language(event))
+    request = StrictBodyEvent(event)
     if _refused(event):
+        current_language.set(_browser_language(request))
         logger.info("request_refused")
         return _refusal(event)
+    current_language.set(_form_language(request) or _browser_language(request))
     return app.resolve(event, context)

@@ -122,16 +122,19 @@ def test_english_form_for_a_provider_without_english_page_links_to_its_dutch_pag
 
 
 def test_page_without_a_form_answers_in_the_browsers_language(deps: Dependencies) -> None:
-    # GIVEN no form to say the language WHEN browsers asking for English, for Dutch, and for
-    # Dutch while refusing English (q=0) open an address that does not exist
+    # GIVEN no form to say the language WHEN browsers asking for English, for Dutch, for
+    # Dutch while refusing English (q=0), and for English most (by weight, listed last) open
+    # an address that does not exist
     asked = [invoke(http_event("GET", "/api/klachten/KPZ-2222-2222/status/nope",
                                content_type=None, headers={"accept-language": language}))
-             for language in ("en-GB,en;q=0.9,nl;q=0.8", "nl-NL,nl;q=0.9", "en;q=0, nl")]
+             for language in ("en-GB,en;q=0.9,nl;q=0.8", "nl-NL,nl;q=0.9", "en;q=0, nl",
+                              "nl;q=0.1, en;q=0.9")]
     # THEN each gets the page in its language
-    assert [page["statusCode"] for page in asked] == [404, 404, 404]
+    assert [page["statusCode"] for page in asked] == [404, 404, 404, 404]
     assert "<h1>Not found</h1>" in asked[0]["body"]
     assert "<h1>Niet gevonden</h1>" in asked[1]["body"]
     assert "<h1>Niet gevonden</h1>" in asked[2]["body"]
+    assert "<h1>Not found</h1>" in asked[3]["body"]
 
 
 def test_english_upload_is_refused_in_english(deps: Dependencies) -> None:
