@@ -144,6 +144,8 @@ def receipt_of(complaint: ComplaintOutline) -> SubmissionReceipt:
         received_on=complaint.received_on,
         contact_by=complaint.deadlines.contact_by,
         judgement_by=complaint.deadlines.judgement_by,
+        judgement_weeks=complaint.judgement_weeks,
+        term_start=complaint.term_start,
         confirmation_email="sent" if complaint.emails["confirmation"].status == "sent"
         else "pending",
         confirmation_page=confirmation_page(complaint),

@@ -288,6 +288,11 @@ class SubmissionReceipt(BaseModel):
     received_on: date
     contact_by: date
     judgement_by: date | None
+    judgement_weeks: int | None = Field(
+        None, description="The provider's term for its judgement, in weeks, where no date can "
+                          "be given (the term starts with the provider, or it did not say).")
+    term_start: Literal["portal", "provider"] | None = Field(
+        None, description="Where the provider said its term starts, if it said.")
     confirmation_email: Literal["sent", "pending"]
     confirmation_page: str = Field(
         description="Path of the confirmation page of this submission (HTML, no personal "

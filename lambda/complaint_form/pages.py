@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from complaint_form.intake import receipt_of
 from complaint_form.models import ComplaintOutline, ComplaintRequest, SubmissionReceipt
 
 if TYPE_CHECKING:
@@ -76,11 +77,14 @@ class HtmlPages:
     def receipt(self, receipt: SubmissionReceipt, copy_asked: bool) -> str:
         """What the page's script shows once the complaint is stored (as the confirmation page
         does without script)."""
-        return self._render("receipt_part.html", receipt=receipt, copy_asked=copy_asked)
+        return self._render("receipt_part.html", receipt=receipt, copy_asked=copy_asked,
+                            level=3)
 
     def confirmation(self, page: Confirmation, added: bool = False) -> str:
         """The confirmation page, with its form that adds a file; `added`: one just was."""
         return self._render("confirmation_page.html", complaint=page.complaint,
+                            receipt=receipt_of(page.complaint),
+                            copy_asked=page.complaint.copy_link is not None, level=1,
                             upload=page.upload, added=added,
                             provider_url=self._provider_url(page.complaint.provider_slug))
 

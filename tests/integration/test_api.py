@@ -362,6 +362,19 @@ def test_post_complaint_form_post_redirects_to_a_confirmation_page(aws: Settings
     assert len(stored_items(aws.table_name)) == 1
 
 
+def test_post_complaint_receipt_tells_what_the_confirmation_page_tells(aws: Settings) -> None:
+    # GIVEN a complaint about a provider whose judgement term starts with itself (no date)
+    answer = invoke(json_event(complaint_body(provider="burgercoaching")))
+    receipt = json.loads(answer["body"])
+    # WHEN its confirmation page is opened
+    page = invoke(http_event("GET", receipt["confirmation_page"], content_type=None))["body"]
+    # THEN the script's receipt and the page name the same term, and where it starts
+    term = ("BurgerCoaching geeft binnen 6 weken een onderbouwd oordeel over je klacht. Die "
+            "termijn begint als je klacht schriftelijk binnen is bij BurgerCoaching zelf.")
+    assert term in receipt["html"]
+    assert term in page
+
+
 def test_post_complaint_form_post_with_errors_shows_the_form_again(aws: Settings) -> None:
     response = invoke(form_event(complaint_body(submission_id=None, email="fout",
                                                 consent=False)))
