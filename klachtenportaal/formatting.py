@@ -101,3 +101,16 @@ def template_environment(package: str,
     # What the pages tell about attachments is what the backend holds them to.
     env.globals.update(attachment_limits=attachment_limits(), upload_url=UPLOAD_PATH)
     return env
+
+
+class TemplateEnvironments(dict[Language, jinja2.Environment]):
+    """`template_environment(package, language)` for each language, made when first asked
+    for: a reader in Dutch never loads another catalogue."""
+
+    def __init__(self, package: str) -> None:
+        super().__init__()
+        self.package = package
+
+    def __missing__(self, language: Language) -> jinja2.Environment:
+        self[language] = env = template_environment(self.package, language)
+        return env

@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     HttpUrl,
     PositiveInt,
+    PrivateAttr,
     StringConstraints,
     field_validator,
     model_validator,
@@ -280,6 +281,8 @@ class Registry(Model):
     regelingen: dict[Key, Regeling]
     contacts: dict[Key, SharedContact]
     providers: list[Provider]
+    # Each language's version, made on first use: the backend asks per request.
+    _in_languages: dict[Language, Registry] = PrivateAttr(default_factory=dict)
 
     def in_language(self, language: Language) -> Registry:
         """The registry with the parts every page shares (the complaints body, the regimes and
@@ -287,9 +290,14 @@ class Registry(Model):
         for a page in a language it asked for."""
         if language == SOURCE_LANGUAGE:
             return self
-        return self.model_copy(update={"portal": translated(self.portal, language),
-                                       "regelingen": translated(self.regelingen, language),
-                                       "contacts": translated(self.contacts, language)})
+        if language not in self._in_languages:
+            version = self.model_copy(update={
+                "portal": translated(self.portal, language),
+                "regelingen": translated(self.regelingen, language),
+                "contacts": translated(self.contacts, language)})
+            version._in_languages = {}  # a copy would share this registry's
+            self._in_languages[language] = version
+        return self._in_languages[language]
 
     def provider(self, slug: str) -> Provider | None:
         return next((p for p in self.providers if p.slug == slug), None)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from complaint_form.intake import copy_link, status_page
 from complaint_form.models import STATUS_PAGE_DAYS_AFTER_CLOSING, StoredComplaint
 from complaint_form.ses import Email
-from klachtenportaal.formatting import template_environment
-from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE, Language
+from klachtenportaal.formatting import TemplateEnvironments
+from klachtenportaal.i18n import SOURCE_LANGUAGE, Language
 
 if TYPE_CHECKING:
     from complaint_form.duties import Reminder
@@ -24,8 +24,7 @@ class EmailRenderer:
     def __init__(self, notification_email: str, site_url: str) -> None:
         self.notification_email = notification_email
         self.site_url = site_url.rstrip("/")
-        self._envs = {language: template_environment("complaint_form", language)
-                      for language in LANGUAGES}
+        self._envs = TemplateEnvironments("complaint_form")
 
     def _render(self, name: str, complaint: StoredComplaint, to: str,
                 reply_to: str | None = None, language: Language | None = None) -> Email:

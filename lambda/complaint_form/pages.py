@@ -11,10 +11,9 @@ from complaint_form.models import ComplaintOutline, ComplaintRequest, Submission
 
 if TYPE_CHECKING:
     from complaint_form.service import Confirmation, StatusView
-import jinja2
 
 from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, PROVIDERS_DIR, STATUS_LINK_PATH
-from klachtenportaal.formatting import template_environment
+from klachtenportaal.formatting import TemplateEnvironments
 from klachtenportaal.i18n import SOURCE_LANGUAGE, Language, current_language
 from klachtenportaal.registry import Portal, Provider, Registry
 
@@ -26,16 +25,12 @@ class HtmlPages:
     def __init__(self, registry: Registry, site_url: str) -> None:
         self.registry = registry
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
-        self._registries: dict[Language, Registry] = {}
-        self._envs: dict[Language, jinja2.Environment] = {}
+        self._envs = TemplateEnvironments("complaint_form")
 
     def _registry(self) -> Registry:
         """The registry in the reader's language, translated when first asked for: a text
         without English then fails English pages only."""
-        language = current_language.get()
-        if language not in self._registries:
-            self._registries[language] = self.registry.in_language(language)
-        return self._registries[language]
+        return self.registry.in_language(current_language.get())
 
     def portal(self) -> Portal:
         """The complaints body's facts, in the reader's language."""
@@ -43,8 +38,6 @@ class HtmlPages:
 
     def _render(self, template: str, **context: Any) -> str:
         language = current_language.get()
-        if language not in self._envs:
-            self._envs[language] = template_environment("complaint_form", language)
         home_url = self._home_url(language)
         return self._envs[language].get_template(template).render(
             site_url=self.site_url, home_url=home_url, providers_url=f"{home_url}{PROVIDERS_DIR}/",

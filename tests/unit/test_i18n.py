@@ -43,6 +43,15 @@ def test_registry_in_english_translates_texts_and_keeps_names(registry: Registry
     assert english.providers == registry.providers
 
 
+def test_registry_in_english_is_made_once(registry: Registry) -> None:
+    # GIVEN a registry WHEN its English is asked for twice (the backend asks per request)
+    first, again = registry.in_language("en"), registry.in_language("en")
+    # THEN it was translated once; the English version does not hold the Dutch one's cache
+    assert again is first
+    assert registry.in_language("nl") is registry
+    assert first._in_languages == {}
+
+
 def test_format_date_names_day_and_month_in_the_language() -> None:
     # GIVEN a Monday WHEN formatted THEN as each language's readers write it
     day = date(2026, 11, 30)
