@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from klachtenportaal import PROVIDERS_DIR
-from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE
+from klachtenportaal.i18n import LANGUAGES, SOURCE_LANGUAGE, Language
 from klachtenportaal.registry import Provider, Registry
 from sitegen import shell
 from sitegen.pages import PageRenderer
@@ -39,7 +39,7 @@ class IncrementalSite:
         self.site_dir = site_dir
         self.site_url = site_url
         self.registry = registry
-        self.renderer = PageRenderer(registry, site_url=site_url)
+        self.renderers = _renderers(registry, site_url)
         self.shell = self._built_shell()
 
     def update(self, registry: Registry) -> Update:
@@ -51,11 +51,11 @@ class IncrementalSite:
         if any(_in_other_languages(old.get(slug)) or _in_other_languages(new.get(slug))
                for slug in old.keys() | new.keys() if old.get(slug) != new.get(slug)):
             raise FullBuildNeededError("a provider with a page in another language changed")
-        renderer = PageRenderer(registry, site_url=self.site_url)
+        renderers = _renderers(registry, self.site_url)
         written = []
         for slug, provider in new.items():
             if old.get(slug) != provider:
-                page = renderer.provider_page(provider)
+                page = renderers[SOURCE_LANGUAGE].provider_page(provider)
                 shell.replace_file(self.site_dir / page.url / "index.html",
                                    shell.splice(self.shell, page))
                 written.append(page)
@@ -66,11 +66,11 @@ class IncrementalSite:
         if written or removed:
             shell.update_search_index(self.site_dir, written, removed=removed + urls)
         if _names(registry) != _names(self.registry):
-            self._patch_index(registry)
+            self._patch_index(renderers)
         added = [f"{PROVIDERS_DIR}/{slug}/" for slug in new.keys() - old.keys()]
         if added or removed:
             shell.update_sitemap(self.site_dir, self.site_url, added, removed=removed)
-        self.registry, self.renderer = registry, renderer
+        self.registry, self.renderers = registry, renderers
         return Update(written=urls, removed=removed)
 
     def _built_shell(self) -> str:
@@ -78,23 +78,27 @@ class IncrementalSite:
         again from the registry it was built from."""
         if not self.registry.providers:
             raise FullBuildNeededError("no provider page to recover the page shell from")
-        page = self.renderer.provider_page(self.registry.providers[0])
+        page = self.renderers[SOURCE_LANGUAGE].provider_page(self.registry.providers[0])
         built = (self.site_dir / page.url / "index.html").read_text(encoding="utf-8")
         try:
             return shell.recover_shell(built, page)
         except shell.ShellError as exc:
             raise FullBuildNeededError("the built pages do not match the registry") from exc
 
-    def _patch_index(self, registry: Registry) -> None:
+    def _patch_index(self, renderers: dict[Language, PageRenderer]) -> None:
         """The provider index in each language: every provider is on each."""
         for language in LANGUAGES:
-            old_index = PageRenderer(self.registry, language, self.site_url).provider_index()
-            new_index = PageRenderer(registry, language, self.site_url).provider_index()
+            old_index = self.renderers[language].provider_index()
+            new_index = renderers[language].provider_index()
             index = self.site_dir / old_index.url / "index.html"
             built = index.read_text(encoding="utf-8")
             if old_index.body not in built:
                 raise FullBuildNeededError("the built index does not match the registry")
             shell.replace_file(index, built.replace(old_index.body, new_index.body, 1))
+
+
+def _renderers(registry: Registry, site_url: str) -> dict[Language, PageRenderer]:
+    return {language: PageRenderer(registry, language, site_url) for language in LANGUAGES}
 
 
 def _shared_parts(registry: Registry) -> tuple[object, ...]:
