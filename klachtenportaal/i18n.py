@@ -62,6 +62,11 @@ class _Strict(gettext.NullTranslations):
         raise MissingTranslationError(self.language, msgid1)
 
 
+def language_dir(language: Language) -> str:
+    """Where a language's pages are on the site: Dutch at the root, English under en/."""
+    return "" if language == SOURCE_LANGUAGE else f"{language}/"
+
+
 def catalogue_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 

@@ -16,7 +16,13 @@ from markupsafe import Markup
 
 from klachtenportaal import CHECK_PATH, PROVIDERS_DIR
 from klachtenportaal.formatting import template_environment
-from klachtenportaal.i18n import SOURCE_LANGUAGE, Language, translated, translations
+from klachtenportaal.i18n import (
+    SOURCE_LANGUAGE,
+    Language,
+    language_dir,
+    translated,
+    translations,
+)
 from klachtenportaal.registry import (
     Contact,
     Document,
@@ -26,7 +32,7 @@ from klachtenportaal.registry import (
     Registry,
     Step,
 )
-from sitegen.paths import in_language, language_dir, language_root_of, page_url, root_of
+from sitegen.paths import in_language, language_root_of, page_url, root_of
 
 PROCEDURES_DIR = "procedures"
 # Each language named in itself, as a reader looking for it knows it.

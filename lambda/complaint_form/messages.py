@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from klachtenportaal.attachments import KINDS, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
+from klachtenportaal.attachments import KINDS, attachment_limits
 from klachtenportaal.i18n import N_, _
 
 # The attachment limits a message may name.
-_LIMITS = {"files": MAX_FILES, "file_mb": MAX_FILE_BYTES // 2**20,
-           "total_mb": MAX_TOTAL_BYTES // 2**20}
+_LIMITS = attachment_limits()
 
 # field: (label, message when missing, message when invalid)
 FIELDS: dict[str, tuple[str, str, str]] = {

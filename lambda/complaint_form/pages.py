@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 from klachtenportaal import API_PATH, CHANGE_PATH, CHECK_PATH, PROVIDERS_DIR, STATUS_LINK_PATH
 from klachtenportaal.formatting import TemplateEnvironments
-from klachtenportaal.i18n import SOURCE_LANGUAGE, Language, current_language
+from klachtenportaal.i18n import SOURCE_LANGUAGE, Language, current_language, language_dir
 from klachtenportaal.registry import Portal, Provider, Registry
 
 
@@ -111,4 +111,4 @@ class HtmlPages:
 
     def _home_url(self, language: Language) -> str:
         """The site's pages in `language`: Dutch at the root, English under en/."""
-        return self.site_url + ("" if language == SOURCE_LANGUAGE else f"{language}/")
+        return self.site_url + language_dir(language)
