@@ -275,6 +275,11 @@ class Provider(Model):
                              "once, e.g. [nl, en]")
         return languages
 
+    @property
+    def in_other_languages(self) -> bool:
+        """Its page is in another language besides Dutch too."""
+        return len(self.languages) > 1
+
 
 class Registry(Model):
     portal: Portal

@@ -107,7 +107,7 @@ def _shared_parts(registry: Registry) -> tuple[object, ...]:
 
 
 def _in_other_languages(provider: Provider | None) -> bool:
-    return provider is not None and provider.languages != [SOURCE_LANGUAGE]
+    return provider is not None and provider.in_other_languages
 
 
 def _names(registry: Registry) -> list[tuple[str, str]]:

@@ -50,7 +50,7 @@ def extract_registry(fileobj: IO[bytes], keywords: Mapping[str, Any],
         (("contacts",), registry.contacts)]
     translated += [(("providers", index), provider)
                    for index, provider in enumerate(registry.providers)
-                   if set(provider.languages) - {SOURCE_LANGUAGE}]
+                   if provider.in_other_languages]
     for loc, value in translated:
         for text_loc, text_value in _texts(loc, value):
             yield positions.of_value(text_loc)[0], "gettext", text_value, []
