@@ -77,14 +77,16 @@ class KlachtenportaalPlugin(BasePlugin[PluginConfig]):
                                     content=shell.page_source(page.title, page.description))
                      for page in self.documents.values()]
         files = Files([page_shell, *files, *generated])
-        missing = [f"docs/{in_language(file.src_uri, language)}: missing, the {language} "
-                   f"version of docs/{file.src_uri}"
-                   for file in files.documentation_pages()
-                   if language_of(file.src_uri) == SOURCE_LANGUAGE
-                   and file.src_uri not in STAFF_PAGES
-                   and file.generated_by is None
-                   for language in LANGUAGES
-                   if files.get_file_from_path(in_language(file.src_uri, language)) is None]
+        missing = []
+        for file in files.documentation_pages():
+            if (language_of(file.src_uri) != SOURCE_LANGUAGE or file.src_uri in STAFF_PAGES
+                    or file.generated_by is not None):
+                continue  # only hand-written Dutch pages for readers need each language
+            for language in LANGUAGES:
+                translation = in_language(file.src_uri, language)
+                if files.get_file_from_path(translation) is None:
+                    missing.append(f"docs/{translation}: missing, the {language} version of "
+                                   f"docs/{file.src_uri}")
         if missing:
             raise PluginError("\n".join(missing))
         # Every page's path, the spliced provider pages' too: its versions in other languages.
